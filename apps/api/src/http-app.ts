@@ -1,0 +1,35 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
+
+export const BODY_LIMIT = '256kb';
+
+/**
+ * Everything HTTP that is not a route: body parsing with a size limit, problem JSON for every
+ * error (also body-parser's), and the OpenAPI document at /docs and /docs-json.
+ */
+export function configureHttpApp(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(res, toProblem(error));
+  });
+  app.useGlobalFilters(new ProblemFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Convene API')
+      .setDescription(
+        'Multi-agency case conferences: pathways, tasks, conferences and reminders. Errors are ' +
+          '`application/problem+json` (RFC 9457).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with scheme ${protocols.join(' or ')}` },
+  );
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** Environment variables Convene reads (CONTRACT.md section 1, plus documented extras). */
+export const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  DATABASE_URL: optional(url(['postgres', 'postgresql'])),
+  REDIS_URL: optional(url(['redis', 'rediss'])),
+  JWT_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  BOOTSTRAP_ADMIN_EMAIL: optional(z.email()),
+  BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
+  SMTP_URL: optional(url(['smtp', 'smtps'])),
+  PUBLIC_URL: optional(url(['http', 'https'])),
+  DATA_DIR: optional(z.string().min(1)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  EMBEDDED_PG_PORT: optional(z.coerce.number().int().min(1024).max(65535)),
+  QUEUE_PREFIX: optional(z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits, underscore')),
+  WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
+  MAIL_FROM: optional(z.string().min(3)),
+  DEFAULT_COUNTRY: optional(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code, e.g. NL')),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string | undefined;
+  bootstrapAdmin: { email: string; password: string; isDefault: boolean };
+  smtpUrl: string | undefined;
+  publicUrl: string;
+  dataDir: string;
+  logLevel: NonNullable<RawEnv['LOG_LEVEL']>;
+  embeddedPgPort: number;
+  queuePrefix: string;
+  workerConcurrency: number;
+  mailFrom: string;
+  defaultCountry: string;
+}
+
+export const DEFAULT_ADMIN = { email: 'admin@convene.local', password: 'convene-admin' } as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once into a typed config. Throws a {@link ConfigError} naming each bad
+ * variable; never echoes a value (it may be a secret).
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 3000;
+  return {
+    port,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    bootstrapAdmin: {
+      email: e.BOOTSTRAP_ADMIN_EMAIL ?? DEFAULT_ADMIN.email,
+      password: e.BOOTSTRAP_ADMIN_PASSWORD ?? DEFAULT_ADMIN.password,
+      isDefault: !e.BOOTSTRAP_ADMIN_PASSWORD,
+    },
+    smtpUrl: e.SMTP_URL,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? '.data'),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    embeddedPgPort: e.EMBEDDED_PG_PORT ?? 54329,
+    queuePrefix: e.QUEUE_PREFIX ?? 'convene',
+    workerConcurrency: e.WORKER_CONCURRENCY ?? 8,
+    mailFrom: e.MAIL_FROM ?? 'Convene <no-reply@convene.local>',
+    defaultCountry: e.DEFAULT_COUNTRY ?? 'NL',
+  };
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { QueueService } from '../queue/queue.service.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queues: QueueService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness and readiness: database and queue backend' })
+  @ApiResponse({ status: 200, description: '`{status: "ok", database: "up", queue: {backend, status: "up"}}`' })
+  @ApiResponse({ status: 503, description: 'The database or the queue backend does not answer' })
+  async health(@Res({ passthrough: true }) res: Response) {
+    const [database, queue] = await Promise.all([this.databaseUp(), this.queues.ping()]);
+    const ok = database && queue;
+    res.status(ok ? 200 : 503);
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      database: database ? 'up' : 'down',
+      queue: { backend: this.queues.backend, status: queue ? 'up' : 'down' },
+    };
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
+    try {
+      await Promise.race([this.db.query('SELECT 1'), timeout]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

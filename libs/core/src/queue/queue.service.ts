@@ -1,0 +1,49 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
+import { ALL_QUEUES, JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './queue-registry.js';
+import type { AnyQueue, QueueConnection } from './queue-backend.js';
+
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
+
+/** Typed access to Convene's queues: a job's queue and payload type follow from its name. */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private readonly queues = new Map<QueueName, AnyQueue>();
+
+  constructor(@Inject(QUEUE_CONNECTION) readonly connection: QueueConnection) {
+    for (const name of ALL_QUEUES) this.queues.set(name, connection.makeQueue(name));
+  }
+
+  get backend() {
+    return this.connection.kind;
+  }
+
+  queue(name: QueueName): AnyQueue {
+    return this.queues.get(name)!;
+  }
+
+  async add<J extends JobName>(name: J, payload: JobPayloads[J], opts: JobsOptions & { jobId: string }): Promise<void> {
+    await this.queue(JOB_QUEUE[name]).add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, ...opts });
+  }
+
+  async remove(queue: QueueName, jobId: string): Promise<void> {
+    await this.queue(queue).remove(jobId).catch(() => undefined);
+  }
+
+  /** True when the backend answers within `timeoutMs`. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    const probe = this.queue(ALL_QUEUES[0]).getJobCounts('waiting');
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref());
+    try {
+      await Promise.race([probe, timeout]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: every tier. Unit tests in parallel; integration and end-to-end tests in band against a
+// real PostgreSQL — DATABASE_URL's server, or an embedded one under .data/test-postgres — in a fresh
+// database `convene_test`, and the real queue backend (BullMQ on PostgreSQL; Redis too with REDIS_URL).
+//   node scripts/test.mjs [all|unit|integration|e2e|queue] [extra jest args]
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../libs/core/src/database/embedded-postgres.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [tier = 'all', ...extra] = process.argv.slice(2);
+const TEST_DB = 'convene_test';
+
+const runs = {
+  unit: [['--selectProjects', 'unit']],
+  integration: [['--selectProjects', 'integration', '--runInBand']],
+  e2e: [['--selectProjects', 'e2e', '--runInBand']],
+  queue: [['--selectProjects', 'integration', '--runInBand', '--testPathPatterns', 'tests/integration/queue']],
+  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand']],
+}[tier];
+if (!runs) {
+  console.error(`unknown tier "${tier}": all, unit, integration, e2e or queue`);
+  process.exit(2);
+}
+
+const env = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? `t${Date.now().toString(36)}`,
+  JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-not-for-production-0123456789',
+  DATA_DIR: process.env.DATA_DIR ?? path.join(root, '.data', 'test'),
+};
+
+let embedded;
+let status = 0;
+try {
+  if (tier !== 'unit') env.DATABASE_URL = await freshTestDatabase();
+  for (const args of runs) {
+    const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+    const result = spawnSync(process.execPath, [jest, ...args, ...extra], { cwd: root, env, stdio: 'inherit' });
+    status = result.status ?? 1;
+    if (status !== 0) break;
+  }
+} finally {
+  await embedded?.stop();
+}
+process.exit(status);
+
+/** Drops and re-creates `convene_test` on the server and returns its URL. */
+async function freshTestDatabase() {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(root, '.data', 'test-postgres'),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 54339),
+      database: 'postgres',
+    });
+    serverUrl = embedded.url;
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEST_DB} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEST_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${TEST_DB}`;
+  return url.toString();
+}
