@@ -194,6 +194,12 @@ export const ACTIONS: Record<string, ActionSpec> = {
       ...(Object.keys(rest).length > 0 ? { params: rest } : {}),
     }),
   },
+  closeCase: {
+    description:
+      'Closes the case: every other open pathway of the case is cancelled and the case is marked closed (retention starts).',
+    params: {},
+    toEffect: () => ({ type: 'case.close' }),
+  },
   recordData: {
     description:
       "Copies the event's data into the instance context: only params.fields when given, else every field.",

@@ -100,6 +100,7 @@ export type Effect =
   | { type: 'timer.cancel'; timerId: string }
   | { type: 'notify'; kind: string; role: string; params?: Record<string, unknown> }
   | { type: 'pathway.start'; key: string }
+  | { type: 'case.close' }
   | { type: 'instance.done' };
 
 export interface StepResult {
