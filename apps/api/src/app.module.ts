@@ -1,8 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/core/src/config/config.schema.js';
 import { CoreModule } from '../../../libs/core/src/core.module.js';
 import { HealthController } from '../../../libs/core/src/health/health.controller.js';
+import { DomainModule } from '../../../libs/domain/src/domain.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
+import { AgenciesController } from './agencies/agencies.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { CasesController } from './cases/cases.controller.js';
+import { PathwaysController } from './pathways/pathways.controller.js';
+import { TasksController } from './tasks/tasks.controller.js';
+import { UsersController } from './users/users.controller.js';
+
+export const API_CONTROLLERS = [
+  HealthController,
+  AuthController,
+  AgenciesController,
+  UsersController,
+  CasesController,
+  TasksController,
+  PathwaysController,
+  AuditController,
+];
 
 @Module({})
 export class AppModule {
@@ -10,8 +31,9 @@ export class AppModule {
   static forRoot(config: AppConfig, opts: { worker: boolean }): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), ...(opts.worker ? [WorkerModule.forFeature()] : [])],
-      controllers: [HealthController],
+      imports: [CoreModule.forRoot(config), DomainModule.forRoot(config), ...(opts.worker ? [WorkerModule.forFeature()] : [])],
+      controllers: API_CONTROLLERS,
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

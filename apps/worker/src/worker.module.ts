@@ -1,16 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../../libs/core/src/config/config.schema.js';
 import { CoreModule } from '../../../libs/core/src/core.module.js';
+import { DomainModule } from '../../../libs/domain/src/domain.module.js';
+import { OutboxRelay } from './outbox/outbox-relay.service.js';
+import { TimerReconciler } from './timers/timer-reconciler.service.js';
+import { TimerProcessor } from './timers/timer.processor.js';
+
+export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, TimerReconciler];
 
 @Module({})
 export class WorkerModule {
-  /** The background processors, to import into an app that already has the core module. */
+  /** The background processors, to import into an app that already has the core and domain modules. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, providers: [] };
+    return { module: WorkerModule, providers: WORKER_PROVIDERS, exports: WORKER_PROVIDERS };
   }
 
   /** A standalone worker process. */
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config), WorkerModule.forFeature()] };
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config), DomainModule.forRoot(config)],
+      providers: WORKER_PROVIDERS,
+    };
   }
 }

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
+import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
+import { AgencyService } from '../../../../libs/domain/src/identity/agency.service.js';
+import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { shortText, uuid } from '../common/schemas.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+const timezone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone, e.g. Europe/Amsterdam');
+
+export const CreateAgency = z
+  .object({
+    name: shortText(200),
+    kind: z.enum(AGENCY_KINDS),
+    email: z.email().max(254).optional(),
+    webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    webhookSecret: z.string().min(16, 'at least 16 characters').max(200).optional(),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as en, nl or nl-BE').optional(),
+    timezone: timezone.optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code, e.g. NL').optional(),
+  })
+  .strict();
+
+@ApiTags('agencies')
+@ApiBearerAuth()
+@Controller('api/agencies')
+export class AgenciesController {
+  constructor(
+    private readonly agencies: AgencyService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an agency (administrators). Private and loopback webhook URLs are allowed.' })
+  @ApiZodBody(CreateAgency)
+  @ApiCreatedResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiProblems(400, 401, 403, 409)
+  async create(@Body(zodBody(CreateAgency)) body: z.infer<typeof CreateAgency>, @CurrentActor() actor: Actor) {
+    const agency = await this.agencies.create(body);
+    await this.audit.record(this.ds.manager, actor, { action: 'agency.create', resource: 'agency', resourceId: agency.id });
+    return agency;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the agencies of the partnership' })
+  @ApiOkResponse({ description: '`{items: [...]}`' })
+  @ApiProblems(401)
+  async list() {
+    return { items: await this.agencies.list() };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One agency' })
+  @ApiProblems(401, 404)
+  get(@Param('id', new ZodPipe(uuid, 'Agency id')) id: string) {
+    return this.agencies.get(id);
+  }
+}

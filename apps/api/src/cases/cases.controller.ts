@@ -1,0 +1,183 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
+import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
+import { AccessService } from '../../../../libs/domain/src/access/access.service.js';
+import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
+import { CaseService } from '../../../../libs/domain/src/cases/case.service.js';
+import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { InstanceService } from '../../../../libs/domain/src/instances/instance.service.js';
+import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
+
+const keyDates = z
+  .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'a camelCase key date name, e.g. releaseDate'), isoDate.or(z.iso.datetime({ offset: true })).nullable())
+  .refine((v) => Object.keys(v).length <= 20, 'at most 20 key dates');
+
+const Participant = z.object({ agencyId: uuid, role }).strict();
+
+export const CreateCase = z
+  .object({
+    subject: z.object({ name: shortText(200), dateOfBirth: isoDate.optional() }).strict(),
+    leadAgencyId: uuid,
+    participants: z.array(Participant).max(50).default([]),
+    keyDates: keyDates.optional(),
+    lawfulBasis: z.enum(['consent', 'public_task', 'substantial_public_interest', 'legal_obligation', 'vital_interests']).optional(),
+  })
+  .strict();
+
+export const CaseQuery = z
+  .object({
+    status: z.enum(['open', 'closed']).optional(),
+    pathway: z.string().max(63).optional(),
+    state: z.string().max(100).optional(),
+    agencyId: uuid.optional(),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    q: z.string().max(50).optional().describe('Part of the case reference'),
+    ...pagination,
+  })
+  .strict();
+
+const UpdateCase = z.object({ keyDates }).strict();
+const StartPathway = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a pathway key, e.g. referral') }).strict();
+export const SendEvent = z
+  .object({
+    instanceId: uuid,
+    type: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'an event name, e.g. ACCEPT'),
+    data: jsonObject.optional(),
+  })
+  .strict();
+
+const caseId = new ZodPipe(uuid, 'Case id');
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw new DomainError('bad_request', 'If-Match must be the instance revision, e.g. If-Match: 3');
+  return Number(match[1]);
+}
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('api/cases')
+export class CasesController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly cases: CaseService,
+    private readonly instances: InstanceService,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Open a case (case managers). The lead agency takes part as coordinator unless listed.' })
+  @ApiZodBody(CreateCase)
+  @ApiCreatedResponse({ description: 'The case, with a readable reference such as CNV-2026-0001 and status "open"' })
+  @ApiProblems(400, 401, 403, 422)
+  create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.cases.create(tx, actor, body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Cases the caller may see, newest first, with filters and pagination' })
+  @ApiZodQuery(CaseQuery)
+  @ApiOkResponse({ description: '`{items, total, limit, offset}`' })
+  @ApiProblems(400, 401)
+  list(@Query(zodQuery(CaseQuery)) query: z.infer<typeof CaseQuery>, @CurrentActor() actor: Actor) {
+    return this.cases.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Case detail: participants, key dates, each pathway with its state and the events allowed now' })
+  @ApiProblems(401, 404)
+  detail(@Param('id', caseId) id: string, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
+    return this.ds.transaction((tx) => this.cases.detail(tx, actor, id, { requestId }));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change key dates (null removes one); guards that read them are re-evaluated' })
+  @ApiZodBody(UpdateCase)
+  @ApiProblems(400, 401, 403, 404)
+  async update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction(async (tx) => {
+      await this.cases.updateKeyDates(tx, actor, id, body.keyDates);
+      return this.cases.detail(tx, actor, id, { audit: false });
+    });
+  }
+
+  @Post(':id/participants')
+  @ApiOperation({ summary: 'Add an agency in a role; open tasks waiting for that role are assigned to it' })
+  @ApiZodBody(Participant)
+  @ApiCreatedResponse({ description: '`{caseId, agencyId, role, assignedTasks}`' })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  addParticipant(@Param('id', caseId) id: string, @Body(zodBody(Participant)) body: z.infer<typeof Participant>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.cases.addParticipant(tx, actor, id, body));
+  }
+
+  @Delete(':id/participants/:agencyId')
+  @ApiOperation({ summary: 'Remove an agency: it loses access; its open tasks are reassigned within the role or cancelled' })
+  @ApiOkResponse({ description: '`{reassigned, cancelled}`' })
+  @ApiProblems(401, 403, 404, 422)
+  removeParticipant(
+    @Param('id', caseId) id: string,
+    @Param('agencyId', new ZodPipe(uuid, 'Agency id')) agencyId: string,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.ds.transaction((tx) => this.cases.removeParticipant(tx, actor, id, agencyId));
+  }
+
+  @Post(':id/pathways')
+  @ApiOperation({ summary: 'Start a pathway on the case with its published version' })
+  @ApiZodBody(StartPathway)
+  @ApiCreatedResponse({ description: '`{instanceId, key, version, state, status, revision}`' })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  startPathway(@Param('id', caseId) id: string, @Body(zodBody(StartPathway)) body: z.infer<typeof StartPathway>, @CurrentActor() actor: Actor) {
+    this.access.assertCaseManager(actor);
+    return this.ds.transaction(async (tx) => {
+      await this.access.assertCase(tx, actor, id);
+      const row = await this.instances.start(tx, id, body.key, { actor });
+      await this.audit.record(tx, actor, { action: 'pathway.start', caseId: id, resource: 'instance', resourceId: row.id, detail: { key: body.key } });
+      const fresh = (await this.instances.views(tx, id, {})).find((v) => v.instanceId === row.id)!;
+      return { instanceId: row.id, key: row.pathway_key, version: row.version, state: fresh.state, status: fresh.status, revision: fresh.revision };
+    });
+  }
+
+  @Post(':id/events')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send an event to a pathway instance',
+    description:
+      'Who may send it comes from the transition\'s meta.roles (default case managers). 422 when the event is not allowed now or a guard refuses (detail says why); 409 when If-Match names a stale revision or a concurrent change won.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated key returns the first response and changes nothing' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The instance revision you saw; 409 when it changed' })
+  @ApiZodBody(SendEvent)
+  @ApiOkResponse({ description: '`{instanceId, state, status, allowedEvents, revision}`' })
+  @ApiProblems(400, 401, 404, 409, 422)
+  async sendEvent(
+    @Param('id', caseId) id: string,
+    @Body(zodBody(SendEvent)) body: z.infer<typeof SendEvent>,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const expected = parseIfMatch(ifMatch);
+    const result = await this.idempotency.run(actor.userId, idempotencyKey, { id, ...body, expected }, async (tx) => {
+      await this.access.assertCase(tx, actor, id);
+      const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);
+      await this.audit.record(tx, actor, { action: 'pathway.event', caseId: id, resource: 'instance', resourceId: body.instanceId, detail: { type: body.type } });
+      return { instanceId: view.instanceId, state: view.state, status: view.status, allowedEvents: view.allowedEvents, revision: view.revision };
+    });
+    res.setHeader('ETag', `"${result.body.revision}"`);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+}

@@ -1,0 +1,128 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
+import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
+import { toMermaid, validateDefinition, type PathwayDefinition } from '../../../../libs/engine/src/index.js';
+import { diffDefinitions, formatDiff, renderSvg } from '../../../../libs/pathway-tools/src/index.js';
+import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+
+const key = new ZodPipe(z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a pathway key, e.g. referral'), 'Pathway key');
+const version = new ZodPipe(z.coerce.number().int().min(1).max(1_000_000), 'Version');
+// The definition itself is checked by the engine's validator, which reports every error with its path.
+const DefinitionBody = z.object({ definition: z.unknown() }).strict();
+const DiffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }).strict();
+const DiagramQuery = z.object({ highlight: z.string().max(500).optional().describe('Comma-separated state paths to highlight') }).strict();
+
+@ApiTags('pathways')
+@ApiBearerAuth()
+@Controller('api/pathways')
+export class PathwaysController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly catalog: PathwayCatalog,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Pathways with their published and latest versions' })
+  @ApiOkResponse({ description: '`{items: [{key, title, publishedVersion, latestVersion}]}`' })
+  @ApiProblems(401)
+  async list() {
+    return { items: await this.catalog.list() };
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Validate a definition without saving it: every error with its JSON path' })
+  @ApiZodBody(DefinitionBody)
+  @ApiOkResponse({ description: '`{valid, errors: [{path, message}]}`' })
+  @ApiProblems(400, 401, 403)
+  validate(@Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>) {
+    const errors = validateDefinition(body.definition);
+    return { valid: errors.length === 0, errors };
+  }
+
+  @Get(':key')
+  @ApiOperation({ summary: 'A pathway and its versions' })
+  @ApiOkResponse({ description: '`{key, title, publishedVersion, versions: [{version, status, createdAt, publishedAt}]}`' })
+  @ApiProblems(401, 404)
+  async get(@Param('key', key) k: string) {
+    const versions = await this.catalog.versions(k);
+    if (versions.length === 0) throw new DomainError('not_found', `Pathway '${k}' not found`);
+    const published = versions.find((v) => v.status === 'published');
+    return {
+      key: k,
+      title: (published ?? versions[versions.length - 1]).definition.title,
+      publishedVersion: published?.version ?? null,
+      latestVersion: versions[versions.length - 1].version,
+      versions: versions.map((v) => ({ version: v.version, status: v.status, createdAt: v.created_at, publishedAt: v.published_at })),
+    };
+  }
+
+  @Get(':key/versions/:version')
+  @ApiOperation({ summary: 'One version with its definition' })
+  @ApiOkResponse({ description: '`{key, version, status, definition}`' })
+  @ApiProblems(401, 404)
+  async version(@Param('key', key) k: string, @Param('version', version) v: number) {
+    const row = await this.catalog.version(k, v);
+    return { key: row.key, version: row.version, status: row.status, definition: row.definition, createdAt: row.created_at, publishedAt: row.published_at };
+  }
+
+  @Post(':key/versions')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Save a definition as a new draft version (the first version creates the pathway)' })
+  @ApiZodBody(DefinitionBody)
+  @ApiCreatedResponse({ description: '`{key, version, status: "draft"}`' })
+  @ApiProblems(400, 401, 403, 422)
+  create(@Param('key', key) k: string, @Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction(async (tx) => {
+      const created = await this.catalog.createDraft(tx, k, body.definition, { userId: actor.userId });
+      await this.audit.record(tx, actor, { action: 'pathway.draft', resource: 'pathway', resourceId: `${k}@${created.version}` });
+      return created;
+    });
+  }
+
+  @Post(':key/versions/:version/publish')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Publish a version: new instances use it; running instances stay on theirs; the previous one is retired' })
+  @ApiProblems(401, 403, 404)
+  publish(@Param('key', key) k: string, @Param('version', version) v: number, @CurrentActor() actor: Actor) {
+    return this.ds.transaction(async (tx) => {
+      const row = await this.catalog.publish(tx, k, v, actor.userId);
+      await this.audit.record(tx, actor, { action: 'pathway.publish', resource: 'pathway', resourceId: `${k}@${v}` });
+      return { key: row.key, version: row.version, status: row.status, publishedAt: row.published_at };
+    });
+  }
+
+  @Get(':key/versions/:version/diagram')
+  @ApiOperation({ summary: 'Diagram of a version: Mermaid state-diagram text and a rendered SVG, with task counts per state' })
+  @ApiZodQuery(DiagramQuery)
+  @ApiOkResponse({ description: '`{key, version, mermaid, svg, states: [{id, title, tasks}]}`' })
+  @ApiProblems(401, 404)
+  async diagram(@Param('key', key) k: string, @Param('version', version) v: number, @Query(zodQuery(DiagramQuery)) q: z.infer<typeof DiagramQuery>) {
+    const row = await this.catalog.version(k, v);
+    const highlight = q.highlight ? q.highlight.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    return { key: k, version: v, mermaid: toMermaid(row.definition, { highlight }), svg: renderSvg(row.definition, { highlight }) };
+  }
+
+  @Get(':key/diff')
+  @ApiOperation({ summary: 'What changed between two versions: states, transitions, timers, tasks — as JSON and as text' })
+  @ApiZodQuery(DiffQuery)
+  @ApiOkResponse({ description: '`{from, to, changes, text}`' })
+  @ApiProblems(400, 401, 404)
+  async diff(@Param('key', key) k: string, @Query(zodQuery(DiffQuery)) q: z.infer<typeof DiffQuery>) {
+    const [a, b] = await Promise.all([this.catalog.version(k, q.from), this.catalog.version(k, q.to)]);
+    const changes = diffDefinitions(a.definition as PathwayDefinition, b.definition as PathwayDefinition);
+    return { key: k, from: q.from, to: q.to, changes, text: formatDiff(changes) };
+  }
+
+}

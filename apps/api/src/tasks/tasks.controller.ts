@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { TaskService } from '../../../../libs/domain/src/tasks/task.service.js';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { pagination, uuid } from '../common/schemas.js';
+
+export const TaskQuery = z
+  .object({
+    status: z.enum(['open', 'overdue', 'done', 'cancelled']).optional(),
+    caseId: uuid.optional(),
+    agencyId: uuid.optional(),
+    ...pagination,
+  })
+  .strict();
+
+const CompleteTask = z
+  .object({ outcome: z.string().trim().max(200).optional(), note: z.string().max(5000).optional() })
+  .strict()
+  .default({});
+const taskId = new ZodPipe(uuid, 'Task id');
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('api/tasks')
+export class TasksController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tasks: TaskService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "Task inbox: agency staff see their agency's tasks; case managers the tasks of their cases" })
+  @ApiZodQuery(TaskQuery)
+  @ApiOkResponse({ description: '`{items: [{id, caseId, title, assigneeAgencyId, dueAt, status}], total}`; status is open, overdue, done or cancelled' })
+  @ApiProblems(400, 401)
+  list(@Query(zodQuery(TaskQuery)) query: z.infer<typeof TaskQuery>, @CurrentActor() actor: Actor) {
+    return this.tasks.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One task' })
+  @ApiProblems(401, 404)
+  get(@Param('id', taskId) id: string, @CurrentActor() actor: Actor) {
+    return this.tasks.get(this.ds.manager, actor, id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge a task: the agency has seen it and will act' })
+  @ApiProblems(401, 404)
+  acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.tasks.acknowledge(tx, actor, id));
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Complete a task with an outcome and note; its pending reminders are cancelled' })
+  @ApiZodBody(CompleteTask)
+  @ApiProblems(400, 401, 404, 409)
+  complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.tasks.complete(tx, actor, id, body));
+  }
+}

@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import type { PathwayVersionInfo } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
+import { Field } from '../components/field';
+import { useI18n } from '../i18n/i18n';
+
+type Item = Record<string, unknown>;
+
+/** A short account of one field of a plan: scalars as they are, lists by their length. */
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return String(value.length);
+  if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${show(v)}`).join(', ');
+  return String(value);
+}
+
+export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; versions: PathwayVersionInfo[] }) {
+  const { t } = useI18n();
+  const sorted = [...versions].sort((a, b) => a.version - b.version);
+  const [from, setFrom] = useState(String(sorted.find((v) => v.status === 'published')?.version ?? sorted[0]?.version ?? ''));
+  const [to, setTo] = useState(String(sorted[sorted.length - 1]?.version ?? ''));
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post<{ items?: Item[] }>(`/api/pathways/${encodeURIComponent(pathwayKey)}/migrations/dry-run`, {
+        fromVersion: Number(from),
+        toVersion: Number(to),
+      });
+      setItems(result.items ?? []);
+    } catch (err) {
+      setError(err);
+      setItems(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const columns = items && items.length ? [...new Set(items.flatMap((i) => Object.keys(i)))].slice(0, 8) : [];
+  return (
+    <section className="card" aria-labelledby="dry-run-h">
+      <h2 id="dry-run-h">{t('pathways.dryRun')}</h2>
+      <p className="hint">{t('pathways.dryRunHint')}</p>
+      <form onSubmit={run} className="row">
+        <Field label={t('pathways.from')}>
+          {(id) => (
+            <select id={id} value={from} onChange={(e) => setFrom(e.target.value)}>
+              {sorted.map((v) => (
+                <option key={v.version} value={v.version}>
+                  {v.version}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('pathways.to')}>
+          {(id) => (
+            <select id={id} value={to} onChange={(e) => setTo(e.target.value)}>
+              {sorted.map((v) => (
+                <option key={v.version} value={v.version}>
+                  {v.version}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <button type="submit" disabled={busy || !from || !to}>
+          {t('pathways.runDryRun')}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+      {items && items.length === 0 ? <p role="status">{t('pathways.dryRunEmpty')}</p> : null}
+      {items && items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th scope="col" key={c}>
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item, i) => (
+                <tr key={i}>
+                  {columns.map((c) => (
+                    <td key={c}>{show(item[c])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

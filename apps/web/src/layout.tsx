@@ -1,0 +1,136 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { api } from './api/client';
+import type { Notification, Page } from './api/types';
+import { LOCALES, useI18n, type Locale } from './i18n/i18n';
+import { Link, useLocation } from './router';
+import { useSession } from './session';
+
+export const NOTIFICATIONS_CHANGED = 'convene:notifications-changed';
+
+function useUnreadCount(): number | null {
+  const { user } = useSession();
+  const { path } = useLocation();
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    if (!user) return;
+    let live = true;
+    const load = () =>
+      api
+        .get<Page<Notification> & { unread?: number }>('/api/notifications?unread=true')
+        .then((page) => live && setCount(page.unread ?? page.items.length))
+        .catch(() => undefined);
+    void load();
+    const timer = window.setInterval(load, 60_000);
+    window.addEventListener(NOTIFICATIONS_CHANGED, load);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+      window.removeEventListener(NOTIFICATIONS_CHANGED, load);
+    };
+  }, [user, path]);
+  return count;
+}
+
+function NavLink({ to, children }: { to: string; children: ReactNode }) {
+  const { path } = useLocation();
+  const current = path === to || (to !== '/' && path.startsWith(`${to}/`));
+  return (
+    <Link to={to} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+export function LanguageSwitcher() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <div className="language">
+      <label htmlFor="language-switcher">{t('app.language')}</label>
+      <select id="language-switcher" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+        {LOCALES.map((l) => (
+          <option key={l.code} value={l.code} lang={l.code}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The frame of every page: skip link, header with the navigation for the user's roles, main. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { user, logout, hasRole } = useSession();
+  const unread = useUnreadCount();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="site-header">
+        <div className="brand">
+          <Link to="/">{t('app.name')}</Link>
+        </div>
+        {user ? (
+          <nav aria-label={t('nav.main')}>
+            <ul>
+              {hasRole('case_manager') || hasRole('agency_staff') ? (
+                <li>
+                  <NavLink to="/cases">{t('nav.cases')}</NavLink>
+                </li>
+              ) : null}
+              {hasRole('case_manager') ? (
+                <li>
+                  <NavLink to="/cases/new">{t('nav.newCase')}</NavLink>
+                </li>
+              ) : null}
+              {hasRole('agency_staff') || hasRole('case_manager') ? (
+                <li>
+                  <NavLink to="/inbox">{t('nav.inbox')}</NavLink>
+                </li>
+              ) : null}
+              <li>
+                <NavLink to="/notifications">
+                  {t('nav.notifications')}
+                  {unread ? (
+                    <span className="badge" aria-hidden="true">
+                      {unread}
+                    </span>
+                  ) : null}
+                  {unread ? <span className="visually-hidden">{` (${t('notifications.unreadCount', { count: unread })})`}</span> : null}
+                </NavLink>
+              </li>
+              {hasRole('admin') ? (
+                <>
+                  <li>
+                    <NavLink to="/admin/agencies">{t('nav.agencies')}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/users">{t('nav.users')}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/pathways">{t('nav.pathways')}</NavLink>
+                  </li>
+                </>
+              ) : null}
+            </ul>
+          </nav>
+        ) : null}
+        <div className="header-tools">
+          <LanguageSwitcher />
+          {user ? (
+            <>
+              <span className="who">{t('nav.signedInAs', { name: user.name })}</span>
+              <button type="button" className="link-button" onClick={logout}>
+                {t('nav.logout')}
+              </button>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

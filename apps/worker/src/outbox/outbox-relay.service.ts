@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
+import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
+import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
+import type { JobName, QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
+import { OUTBOX_CHANNEL } from '../../../../libs/domain/src/outbox/outbox.js';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  job_id: string;
+  payload: Record<string, unknown>;
+  run_at: Date | null;
+}
+
+const BATCH = 200;
+const POLL_MS = 1000;
+
+/**
+ * Moves committed outbox rows into BullMQ. Rows are claimed with SKIP LOCKED, so several workers
+ * can relay at once; a crash between `add` and marking the row relayed only re-adds the same job
+ * id, which BullMQ ignores. Wakes on NOTIFY at commit, and polls as a safety net.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.listener = new pg.Client({ connectionString: this.config.databaseUrl });
+    this.listener.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'outbox listener error'));
+    await this.listener.connect();
+    this.listener.on('notification', () => this.kick());
+    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Relays until the outbox is empty; concurrent kicks coalesce. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.relayBatch()) === BATCH);
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; will retry');
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  /** Relays one batch in one transaction; returns how many rows it moved. */
+  async relayBatch(): Promise<number> {
+    return this.ds.transaction(async (tx) => {
+      const rows = (await tx.query(
+        `SELECT id, topic, job_id, payload, run_at FROM outbox
+          WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      for (const row of rows) await this.relay(row);
+      await tx.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  private async relay(row: OutboxRow): Promise<void> {
+    const [verb, name] = row.topic.split(':') as ['add' | 'remove', string];
+    if (verb === 'remove') {
+      await this.queues.remove(name as QueueName, row.job_id);
+      return;
+    }
+    const delay = row.run_at ? Math.max(0, new Date(row.run_at).getTime() - Date.now()) : 0;
+    await this.queues.add(name as JobName, row.payload as never, { jobId: row.job_id, delay });
+  }
+}

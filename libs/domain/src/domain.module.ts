@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import type { AppConfig } from '../../core/src/config/config.schema.js';
+import { AccessService } from './access/access.service.js';
+import { AuditService } from './audit/audit.service.js';
+import { CaseService } from './cases/case.service.js';
+import { AgencyService } from './identity/agency.service.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { IdentityService } from './identity/identity.service.js';
+import { InstanceService } from './instances/instance.service.js';
+import { NotificationWriter } from './notifications/notification-writer.js';
+import { PathwayCatalog } from './pathways/pathway-catalog.service.js';
+import { WorkflowLoader } from './pathways/workflow-loader.service.js';
+import { ReminderWriter } from './reminders/reminder-writer.js';
+import { TaskService } from './tasks/task.service.js';
+import { TaskWriter } from './tasks/task-writer.js';
+
+const SERVICES = [
+  AccessService,
+  AuditService,
+  AgencyService,
+  IdentityService,
+  IdempotencyService,
+  PathwayCatalog,
+  WorkflowLoader,
+  InstanceService,
+  NotificationWriter,
+  ReminderWriter,
+  TaskWriter,
+  TaskService,
+  CaseService,
+];
+
+/** The domain services both apps share: they reach PostgreSQL and the outbox, never HTTP or the queue. */
+@Module({})
+export class DomainModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: DomainModule,
+      global: true,
+      imports: [JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
+      providers: SERVICES,
+      exports: SERVICES,
+    };
+  }
+}

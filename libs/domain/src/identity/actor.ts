@@ -1,0 +1,13 @@
+export const USER_ROLES = ['admin', 'case_manager', 'agency_staff'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Who is calling: resolved from the access token on every request. */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  agencyId: string | null;
+  roles: UserRole[];
+}
+
+export const hasRole = (actor: Actor, role: UserRole) => actor.roles.includes(role);

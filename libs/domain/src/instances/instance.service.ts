@@ -1,0 +1,370 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  allowedEvents,
+  applyEvent,
+  checkEvent,
+  startInstance,
+  type AllowedEvent,
+  type CompiledPathway,
+  type Effect,
+  type PathwayEvent,
+  type StepResult,
+} from '../../../engine/src/index.js';
+import { DomainError } from '../../../core/src/http/domain-error.js';
+import { QUEUE } from '../../../core/src/queue/queue-registry.js';
+import type { Actor } from '../identity/actor.js';
+import { many, one, type Db } from '../db.js';
+import { enqueue, timerJobId } from '../outbox/outbox.js';
+import { loadCaseContext, agenciesWithRole, type CaseContext } from '../cases/case-context.js';
+import { PathwayCatalog } from '../pathways/pathway-catalog.service.js';
+import { TaskWriter } from '../tasks/task-writer.js';
+import { NotificationWriter } from '../notifications/notification-writer.js';
+import { InstanceRepository, type InstanceRow } from './instance.repository.js';
+import { loadFacts } from './facts.js';
+
+export interface InstanceView {
+  instanceId: string;
+  key: string;
+  version: number;
+  state: unknown;
+  status: InstanceRow['status'];
+  revision: number;
+  allowedEvents: AllowedEvent[];
+}
+
+/** Who or what caused a change, for the event log. */
+export type Cause = { actor: Actor } | { system: 'timer' | 'pathway' | 'migration' };
+
+const MAX_CHAINED_STARTS = 8;
+
+/**
+ * Durable execution around the pure engine. Every change to an instance happens in ONE transaction:
+ * the new snapshot (compare-and-set on the revision), the case's event log, the tasks, and outbox
+ * rows for timers, reminders and notifications. PostgreSQL is the source of truth; the queue only
+ * carries wake-ups.
+ */
+@Injectable()
+export class InstanceService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly catalog: PathwayCatalog,
+    private readonly tasks: TaskWriter,
+    private readonly notifications: NotificationWriter,
+  ) {}
+
+  /** Starts the published version of pathway `key` for a case, inside the caller's transaction. */
+  async start(tx: Db, caseId: string, key: string, cause: Cause, startedBy?: string): Promise<InstanceRow> {
+    const ctx = await loadCaseContext(tx, caseId, true);
+    if (!ctx) throw new DomainError('not_found', 'Case not found');
+    if (ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
+    return this.startIn(tx, ctx, key, cause, startedBy, 0);
+  }
+
+  private async startIn(tx: Db, ctx: CaseContext, key: string, cause: Cause, startedBy: string | undefined, depth: number): Promise<InstanceRow> {
+    const running = await one(
+      tx,
+      `SELECT 1 FROM pathway_instances WHERE case_id = $1 AND pathway_key = $2 AND status = 'active'`,
+      [ctx.case.id, key],
+    );
+    if (running) throw new DomainError('conflict', `Pathway '${key}' is already running for this case`);
+    const version = await this.catalog.publishedVersion(key, tx);
+    const pathway = await this.catalog.compiledVersion(key, version, tx);
+    const now = new Date();
+    const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.key_dates);
+    const step = startInstance(pathway, { now, facts });
+    const row = await InstanceRepository.insert(tx, {
+      caseId: ctx.case.id,
+      key,
+      version,
+      snapshot: step.snapshot,
+      value: step.value,
+      status: step.status,
+      startedBy,
+    });
+    await this.logEvent(tx, ctx.case.id, row.id, 'pathway.started', null, null, step.value, row.revision, cause);
+    await this.applyEffects(tx, ctx, row, pathway, step.effects, now, cause, depth);
+    return row;
+  }
+
+  /**
+   * Applies a user's event. 422 when the event is unknown here or a guard refuses (with the reason),
+   * 403-as-422 when the caller's role may not send it, 409 when `expectedRevision` is stale or a
+   * concurrent writer won.
+   */
+  async sendEvent(
+    tx: Db,
+    caseId: string,
+    instanceId: string,
+    event: PathwayEvent,
+    actor: Actor,
+    expectedRevision?: number,
+  ): Promise<InstanceView> {
+    const row = await InstanceRepository.get(tx, instanceId);
+    if (!row || row.case_id !== caseId) throw new DomainError('not_found', 'Pathway instance not found');
+    if (expectedRevision !== undefined && row.revision !== expectedRevision) {
+      throw new DomainError('conflict', `The pathway instance is at revision ${row.revision}, not ${expectedRevision}`, {
+        currentRevision: row.revision,
+      });
+    }
+    if (row.status !== 'active') throw new DomainError('unprocessable', `The pathway instance is ${row.status}`);
+    // A closed case's remaining pathway (closure: follow-ups, retention) still takes events.
+    const ctx = (await loadCaseContext(tx, caseId))!;
+    const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
+    const facts = await loadFacts(tx, caseId, row.id, ctx.case.key_dates);
+    const check = checkEvent(pathway, row.snapshot, event, facts);
+    if (!check.ok) {
+      throw new DomainError('unprocessable', check.message, { reason: check.code, ...(check.guard ? { guard: check.guard } : {}) });
+    }
+    const roles = check.meta.roles ?? ['case_manager'];
+    if (!actor.roles.some((r) => roles.includes(r))) {
+      throw new DomainError('unprocessable', `Your role may not send ${event.type}: it needs ${roles.join(' or ')}`, {
+        reason: 'role_not_allowed',
+      });
+    }
+    const now = new Date();
+    const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+    const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
+    return this.view({ ...row, snapshot: step.snapshot, state_value: step.value, status: step.status, revision }, pathway, facts);
+  }
+
+  /**
+   * Delivers a fired timer. Ignored (marked stale) when the instance has moved on: the timer row is
+   * no longer pending, or the machine no longer handles its event. Locks the instance row, so a
+   * concurrent user event loses its compare-and-set and gets a clear 409.
+   */
+  async fireTimer(timerRowId: string): Promise<'fired' | 'stale' | 'skipped'> {
+    return this.ds.transaction(async (tx) => {
+      const timer = await one<{ id: string; instance_id: string; event: string; status: string }>(
+        tx,
+        `SELECT id, instance_id, event, status FROM timers WHERE id = $1 FOR UPDATE`,
+        [timerRowId],
+      );
+      if (!timer || timer.status !== 'pending') return 'skipped';
+      const row = await InstanceRepository.get(tx, timer.instance_id, { lock: true });
+      if (!row || row.status !== 'active') {
+        await tx.query(`UPDATE timers SET status = 'stale', settled_at = now() WHERE id = $1`, [timer.id]);
+        return 'stale';
+      }
+      const ctx = (await loadCaseContext(tx, row.case_id))!;
+      const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
+      const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
+      const now = new Date();
+      const event = { type: timer.event };
+      const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+      await tx.query(`UPDATE timers SET status = $2, settled_at = now() WHERE id = $1`, [timer.id, step.changed ? 'fired' : 'stale']);
+      if (!step.changed) return 'stale';
+      await this.commitStep(tx, ctx, row, pathway, step, event, now, { system: 'timer' });
+      return 'fired';
+    });
+  }
+
+  /**
+   * Re-evaluates an instance after something outside it changed (a task completed, a conference
+   * recorded): `always` transitions whose guards now pass are taken. No-op when nothing changes.
+   */
+  async reevaluate(tx: Db, instanceId: string, cause: Cause): Promise<boolean> {
+    const row = await InstanceRepository.get(tx, instanceId, { lock: true });
+    if (!row || row.status !== 'active') return false;
+    const ctx = (await loadCaseContext(tx, row.case_id))!;
+    const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
+    const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
+    const now = new Date();
+    const event = { type: 'convene.reevaluate' };
+    const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+    if (!step.changed) return false;
+    await this.commitStep(tx, ctx, row, pathway, step, event, now, cause);
+    return true;
+  }
+
+  async views(db: Db, caseId: string, keyDates: Record<string, string | null>): Promise<InstanceView[]> {
+    const rows = await InstanceRepository.forCase(db, caseId);
+    const result: InstanceView[] = [];
+    for (const row of rows) {
+      const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, db);
+      const facts = row.status === 'active' ? await loadFacts(db, caseId, row.id, keyDates) : undefined;
+      result.push(this.view(row, pathway, facts));
+    }
+    return result;
+  }
+
+  view(row: InstanceRow, pathway: CompiledPathway, facts?: Awaited<ReturnType<typeof loadFacts>>): InstanceView {
+    return {
+      instanceId: row.id,
+      key: row.pathway_key,
+      version: row.version,
+      state: row.state_value,
+      status: row.status,
+      revision: row.revision,
+      allowedEvents: row.status === 'active' && facts ? allowedEvents(pathway, row.snapshot, facts) : [],
+    };
+  }
+
+  private async commitStep(
+    tx: Db,
+    ctx: CaseContext,
+    row: InstanceRow,
+    pathway: CompiledPathway,
+    step: StepResult,
+    event: PathwayEvent,
+    now: Date,
+    cause: Cause,
+  ): Promise<number> {
+    const revision = await InstanceRepository.compareAndSet(tx, row.id, row.revision, {
+      snapshot: step.snapshot,
+      value: step.value,
+      status: step.status,
+    });
+    if (revision === undefined) {
+      throw new DomainError('conflict', 'The pathway instance was changed by someone else; reload and try again');
+    }
+    await this.logEvent(tx, ctx.case.id, row.id, event.type, event.data ?? null, row.state_value, step.value, revision, cause);
+    await this.applyEffects(tx, ctx, { ...row, revision }, pathway, step.effects, now, cause, 0);
+    return revision;
+  }
+
+  private async applyEffects(
+    tx: Db,
+    ctx: CaseContext,
+    row: InstanceRow,
+    pathway: CompiledPathway,
+    effects: Effect[],
+    now: Date,
+    cause: Cause,
+    depth: number,
+  ): Promise<void> {
+    const origin = (state: string) => ({ pathway: row.pathway_key, version: row.version, state });
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'task.cancel':
+          await this.tasks.cancelForState(tx, row.id, effect.stateId, effect.taskKey);
+          break;
+        case 'task.open':
+          await this.tasks.open(
+            tx,
+            ctx,
+            {
+              instanceId: row.id,
+              stateId: effect.stateId,
+              spec: effect.task,
+              dueAt: effect.dueAt ? new Date(effect.dueAt) : null,
+              origin: origin(effect.stateId),
+            },
+            now,
+          );
+          break;
+        case 'timer.set': {
+          const timer = await one<{ id: string }>(
+            tx,
+            `INSERT INTO timers (instance_id, timer_id, event, fire_at, revision) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (instance_id, timer_id, revision) DO UPDATE SET fire_at = EXCLUDED.fire_at
+             RETURNING id`,
+            [row.id, effect.timerId, effect.event, effect.fireAt, row.revision],
+          );
+          await enqueue(tx, [
+            {
+              kind: 'add',
+              job: 'timer.fire',
+              jobId: timerJobId(timer!.id),
+              payload: { instanceId: row.id, timerRowId: timer!.id, timerId: effect.timerId, event: effect.event, revision: row.revision },
+              runAt: new Date(effect.fireAt),
+            },
+          ]);
+          break;
+        }
+        case 'timer.cancel': {
+          const cancelled = await many<{ id: string }>(
+            tx,
+            `UPDATE timers SET status = 'cancelled', settled_at = now()
+              WHERE instance_id = $1 AND timer_id = $2 AND status = 'pending' RETURNING id`,
+            [row.id, effect.timerId],
+          );
+          await enqueue(
+            tx,
+            cancelled.map((t) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(t.id) })),
+          );
+          break;
+        }
+        case 'notify':
+          for (const agency of agenciesWithRole(ctx, effect.role)) {
+            await this.notifications.create(tx, {
+              caseId: ctx.case.id,
+              agencyId: agency.agency_id,
+              kind: effect.kind,
+              title: String(effect.params?.title ?? pathway.definition.title),
+              rule: { source: 'pathway', pathway: row.pathway_key, version: row.version, kind: effect.kind, revision: row.revision },
+              dedupeKey: `notify:${row.id}:${row.revision}:${effect.kind}:${agency.agency_id}`,
+            });
+          }
+          break;
+        case 'pathway.start': {
+          if (depth >= MAX_CHAINED_STARTS) throw new DomainError('unprocessable', 'Too many chained pathway starts');
+          const running = await one(
+            tx,
+            `SELECT 1 FROM pathway_instances WHERE case_id = $1 AND pathway_key = $2 AND status = 'active'`,
+            [ctx.case.id, effect.key],
+          );
+          if (!running) await this.startIn(tx, ctx, effect.key, { system: 'pathway' }, row.id, depth + 1);
+          break;
+        }
+        case 'case.close':
+          await this.closeCase(tx, ctx, row.id, cause);
+          break;
+        case 'instance.done':
+          break;
+      }
+    }
+  }
+
+  private async closeCase(tx: Db, ctx: CaseContext, closingInstanceId: string, cause: Cause): Promise<void> {
+    const others = await many<{ id: string }>(
+      tx,
+      `UPDATE pathway_instances SET status = 'cancelled', revision = revision + 1, updated_at = now()
+        WHERE case_id = $1 AND status = 'active' AND id <> $2 RETURNING id`,
+      [ctx.case.id, closingInstanceId],
+    );
+    for (const other of others) {
+      await this.tasks.cancelForInstance(tx, other.id);
+      const timers = await many<{ id: string }>(
+        tx,
+        `UPDATE timers SET status = 'cancelled', settled_at = now() WHERE instance_id = $1 AND status = 'pending' RETURNING id`,
+        [other.id],
+      );
+      await enqueue(tx, timers.map((t) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(t.id) })));
+      await this.logEvent(tx, ctx.case.id, other.id, 'pathway.cancelled', null, null, null, null, cause);
+    }
+    await tx.query(`UPDATE cases SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1`, [ctx.case.id]);
+    ctx.case.status = 'closed';
+    await this.logEvent(tx, ctx.case.id, null, 'case.closed', null, null, null, null, cause);
+  }
+
+  private async logEvent(
+    tx: Db,
+    caseId: string,
+    instanceId: string | null,
+    type: string,
+    data: unknown,
+    from: unknown,
+    to: unknown,
+    revision: number | null,
+    cause: Cause,
+  ): Promise<void> {
+    const actor = 'actor' in cause ? cause.actor : undefined;
+    await tx.query(
+      `INSERT INTO case_events (case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        caseId,
+        instanceId,
+        type,
+        data === null ? JSON.stringify({ system: 'system' in cause ? cause.system : undefined }) : JSON.stringify(data),
+        actor?.userId ?? null,
+        actor?.agencyId ?? null,
+        from === null ? null : JSON.stringify(from),
+        to === null ? null : JSON.stringify(to),
+        revision,
+      ],
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import type { Db } from '../db.js';
+import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
+
+export const OUTBOX_CHANNEL = 'convene_outbox';
+
+/** A row the relay turns into a BullMQ job (or a job removal) after the transaction commits. */
+export type OutboxMessage =
+  | { [J in JobName]: { kind: 'add'; job: J; jobId: string; payload: JobPayloads[J]; runAt?: Date } }[JobName]
+  | { kind: 'remove'; queue: QueueName; jobId: string };
+
+/**
+ * Writes outbox rows inside the caller's transaction, and a NOTIFY that PostgreSQL delivers at
+ * commit so the relay wakes at once. Nothing reaches the queue unless the transaction commits.
+ */
+export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const topics: string[] = [];
+  const ids: string[] = [];
+  const payloads: string[] = [];
+  const runAts: Array<string | null> = [];
+  for (const m of messages) {
+    if (m.kind === 'add') {
+      topics.push(`add:${m.job}`);
+      ids.push(m.jobId);
+      payloads.push(JSON.stringify(m.payload));
+      runAts.push(m.runAt ? m.runAt.toISOString() : null);
+    } else {
+      topics.push(`remove:${m.queue}`);
+      ids.push(m.jobId);
+      payloads.push('{}');
+      runAts.push(null);
+    }
+  }
+  await tx.query(
+    `INSERT INTO outbox (topic, job_id, payload, run_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+    [topics, ids, payloads, runAts],
+  );
+  await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+export const timerJobId = (timerRowId: string) => makeJobId('timer', timerRowId);
+export const reminderJobId = (reminderId: string, generation: number) => makeJobId('reminder', reminderId, generation);
+export const deliveryJobId = (deliveryId: string) => makeJobId('delivery', deliveryId);
+export { JOB_QUEUE };

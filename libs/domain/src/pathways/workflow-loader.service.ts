@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '../../../core/src/http/domain-error.js';
+import { one } from '../db.js';
+import { PathwayCatalog, checksumOf } from './pathway-catalog.service.js';
+
+export const WORKFLOWS_DIR = path.resolve(process.env.WORKFLOWS_DIR ?? path.join(process.cwd(), 'workflows'));
+
+/**
+ * Loads `workflows/*.json` at start: a pathway that is not in the database becomes version 1,
+ * published. A file that differs from every stored version becomes a new DRAFT — never a silent
+ * change to a published version; an administrator reviews and publishes it.
+ */
+@Injectable()
+export class WorkflowLoader implements OnApplicationBootstrap {
+  private readonly logger = new Logger('workflows');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly catalog: PathwayCatalog,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.load(WORKFLOWS_DIR);
+  }
+
+  async load(dir: string): Promise<Array<{ key: string; version: number; action: 'published' | 'draft' | 'unchanged' }>> {
+    if (!existsSync(dir)) return [];
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    const results: Array<{ key: string; version: number; action: 'published' | 'draft' | 'unchanged' }> = [];
+    for (const file of files) {
+      let definition: { key?: unknown };
+      try {
+        definition = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+      } catch {
+        this.logger.error({ file }, 'pathway file is not valid JSON; skipped');
+        continue;
+      }
+      const key = String(definition.key ?? path.basename(file, '.json'));
+      try {
+        results.push(await this.loadOne(key, definition));
+      } catch (error) {
+        const errors = error instanceof DomainError ? error.extra.errors : undefined;
+        this.logger.error({ file, errors }, 'pathway file is invalid; skipped');
+      }
+    }
+    const changed = results.filter((r) => r.action !== 'unchanged');
+    if (changed.length) this.logger.log({ pathways: changed }, 'pathway definitions loaded');
+    return results;
+  }
+
+  private loadOne(key: string, definition: unknown) {
+    return this.ds.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [0x636f6e78, key]);
+      const checksum = checksumOf(definition);
+      const same = await one<{ version: number }>(
+        tx,
+        'SELECT version FROM pathway_versions WHERE key = $1 AND checksum = $2 ORDER BY version DESC LIMIT 1',
+        [key, checksum],
+      );
+      if (same) return { key, version: same.version, action: 'unchanged' as const };
+      const exists = await one(tx, 'SELECT 1 FROM pathway_versions WHERE key = $1 LIMIT 1', [key]);
+      const draft = await this.catalog.createDraft(tx, key, definition, { source: 'file' });
+      if (exists) return { key, version: draft.version, action: 'draft' as const };
+      await this.catalog.publish(tx, key, draft.version, null);
+      return { key, version: draft.version, action: 'published' as const };
+    });
+  }
+}
