@@ -8,14 +8,21 @@ export function transaction<T>(ds: DataSource, fn: (tx: Db) => Promise<T>): Prom
   return ds.transaction(fn);
 }
 
-/** First row or undefined. */
-export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> {
-  const rows = (await db.query(sql, params)) as T[];
-  return rows[0];
+/**
+ * Rows of a query. TypeORM's PostgreSQL driver answers UPDATE/DELETE (even with RETURNING) as
+ * `[rows, affectedCount]`; this unwraps that so every statement yields its rows.
+ */
+export async function many<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result = (await db.query(sql, params)) as unknown;
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return result as T[];
 }
 
-export async function many<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await db.query(sql, params)) as T[];
+/** First row or undefined. */
+export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> {
+  return (await many<T>(db, sql, params))[0];
 }
 
 export const isUniqueViolation = (error: unknown) =>
