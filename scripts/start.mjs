@@ -4,7 +4,7 @@
 //   node scripts/start.mjs api      API only
 //   node scripts/start.mjs worker   worker only
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,13 +15,13 @@ if (!['all', 'api', 'worker'].includes(role)) {
   process.exit(2);
 }
 
-function newestMtime(dir) {
+function newestMtime(dir, extensions = ['.ts', '.js']) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === 'web') continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full, extensions));
+    else if (extensions.some((e) => entry.name.endsWith(e))) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -33,6 +33,24 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  const now = new Date();
+  utimesSync(stamp, now, now);
+}
+
+// The browser app (apps/web) is built by Vite into apps/web/dist, served by the API.
+const web = path.join(root, 'apps', 'web');
+const webIndex = path.join(web, 'dist', 'index.html');
+if (role !== 'worker' && existsSync(path.join(web, 'src'))) {
+  const newest = newestMtime(path.join(web, 'src'), ['.ts', '.tsx', '.css']);
+  if (!existsSync(webIndex) || statSync(webIndex).mtimeMs < newest) {
+    console.error('convene: building the web app (vite)…');
+    const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+    const result = spawnSync(process.execPath, [vite, 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
+      stdio: 'inherit',
+      cwd: root,
+    });
+    if (result.status !== 0) console.error('convene: the web app did not build; the API runs without it');
+  }
 }
 
 const entry = role === 'worker' ? 'dist/apps/worker/src/main.js' : 'dist/apps/api/src/main.js';

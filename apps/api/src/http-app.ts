@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,6 +20,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
     sendProblem(res, toProblem(error));
   });
   app.useGlobalFilters(new ProblemFilter());
+  serveWebApp(app);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -32,4 +35,22 @@ export function configureHttpApp(app: NestExpressApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+const API_PREFIXES = ['/api', '/docs', '/health'];
+
+/**
+ * Serves the browser app (apps/web, built by Vite) on the same origin: its files, and index.html for
+ * any other GET that asks for HTML (client-side routes such as /cases/123).
+ */
+function serveWebApp(app: NestExpressApplication): void {
+  const dist = path.resolve(process.env.WEB_DIST ?? path.join(process.cwd(), 'apps', 'web', 'dist'));
+  const index = path.join(dist, 'index.html');
+  if (!existsSync(index)) return;
+  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    if (!req.accepts('html')) return next();
+    res.sendFile(index);
+  });
 }
