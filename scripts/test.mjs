@@ -4,9 +4,11 @@
 // database `convene_test`, and the real queue backend (BullMQ on PostgreSQL; Redis too with REDIS_URL).
 //   node scripts/test.mjs [all|unit|integration|e2e|queue] [extra jest args]
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { buildWeb } from './lib/build.mjs';
 import { startEmbeddedPostgres } from '../libs/core/src/database/embedded-postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,11 +20,29 @@ const runs = {
   integration: [['--selectProjects', 'integration', '--runInBand']],
   e2e: [['--selectProjects', 'e2e', '--runInBand']],
   queue: [['--selectProjects', 'integration', '--runInBand', '--testPathPatterns', 'tests/integration/queue']],
-  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand']],
+  browser: [['--selectProjects', 'browser', '--runInBand']],
+  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand'], ['--selectProjects', 'browser', '--runInBand']],
 }[tier];
 if (!runs) {
-  console.error(`unknown tier "${tier}": all, unit, integration, e2e or queue`);
+  console.error(`unknown tier "${tier}": all, unit, integration, e2e, queue or browser`);
   process.exit(2);
+}
+
+// Browser tests drive a real Chromium (Debian's package; .ci/run installs it). Without one they
+// cannot run: `npm test` says so loudly, and fails when CONVENE_REQUIRE_BROWSER=1 (CI).
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  const message = `browser tests need Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CONVENE_REQUIRE_BROWSER === '1' || tier === 'browser') {
+    console.error(`error: ${message}`);
+    process.exit(1);
+  }
+  console.error(`\nnote: ${message}; the browser tier is not run.\n`);
+  const index = runs.findIndex((args) => args.includes('browser'));
+  if (index >= 0) runs.splice(index, 1);
+} else if (runs.some((args) => args.includes('browser')) && !buildWeb()) {
+  console.error('error: the web app did not build');
+  process.exit(1);
 }
 
 const env = {
