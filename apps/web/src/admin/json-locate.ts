@@ -70,6 +70,7 @@ export function pathSegments(path: string): string[] {
   const segments: string[] = [];
   const re = /\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]|\[(\d+)\]|([^./[\]]+)/g;
   for (const m of path.matchAll(re)) segments.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  if (segments[0] === '$' || segments[0] === '#') segments.shift();
   return segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 

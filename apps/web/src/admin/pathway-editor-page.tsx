@@ -154,7 +154,8 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
                     </td>
                     <td>{dateTime(v.createdAt)}</td>
                     <td>{v.publishedAt ? dateTime(v.publishedAt) : '—'}</td>
-                    <td className="row">
+                    <td>
+                      <div className="row">
                       <Link to={`/admin/pathways/${encodeURIComponent(pathwayKey)}?version=${v.version}`}>
                         {t('pathways.edit')} <span className="visually-hidden">{t('pathways.version')} {v.version}</span>
                       </Link>
@@ -175,6 +176,7 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
                           </button>
                         )
                       ) : null}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -205,7 +207,7 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
             ) : null}
           </div>
           {diff !== null ? (
-            <section aria-labelledby="diff-h">
+            <section aria-labelledby="diff-h" className="diff-section">
               <h3 id="diff-h">{t('pathways.diff')}</h3>
               <pre className="diff" tabIndex={0}>
                 {diff}

@@ -98,6 +98,8 @@ export interface Task {
   title: string;
   assigneeAgencyId: string | null;
   role?: string;
+  assigneeRole?: string;
+  overdue?: boolean;
   dueAt: string | null;
   status: string;
   acknowledgedAt?: string | null;

@@ -39,17 +39,19 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
   const [diagramFailed, setDiagramFailed] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
 
+  const leaves = leafIds(instance.state).join(',');
   useEffect(() => {
     let live = true;
     setDiagramFailed(false);
+    const highlight = leaves ? `?highlight=${encodeURIComponent(leaves)}` : '';
     api
-      .get<DiagramData>(`/api/pathways/${encodeURIComponent(instance.key)}/versions/${instance.version}/diagram`)
+      .get<DiagramData>(`/api/pathways/${encodeURIComponent(instance.key)}/versions/${instance.version}/diagram${highlight}`)
       .then((d) => live && (d.svg ? setSvg(d.svg) : setDiagramFailed(true)))
       .catch(() => live && setDiagramFailed(true));
     return () => {
       live = false;
     };
-  }, [instance.key, instance.version]);
+  }, [instance.key, instance.version, leaves]);
 
   const highlight = stateIds(instance.state);
   const stepTitles = svg ? titlesFromSvg(svg, leafIds(instance.state)) : [];

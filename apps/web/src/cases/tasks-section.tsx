@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n';
 import { CompleteTaskForm } from '../tasks/complete-task-form';
 
 export function isOverdue(task: Task): boolean {
+  if (task.overdue !== undefined) return task.overdue || task.status === 'overdue';
   return task.status === 'overdue' || (task.status !== 'done' && !!task.dueAt && new Date(task.dueAt).getTime() < Date.now());
 }
 
@@ -15,7 +16,8 @@ export function TasksSection({ tasks, onChanged }: { tasks: Task[]; onChanged: (
   const [completing, setCompleting] = useState<string | null>(null);
   const groups = new Map<string, Task[]>();
   for (const task of tasks) {
-    const key = task.assigneeAgencyId ?? '';
+    // Tasks for a role no agency plays yet are grouped by that role.
+    const key = task.assigneeAgencyId ?? `role:${task.assigneeRole ?? task.role ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), task]);
   }
   return (
@@ -24,7 +26,7 @@ export function TasksSection({ tasks, onChanged }: { tasks: Task[]; onChanged: (
       {tasks.length === 0 ? <p>{t('case.noTasks')}</p> : null}
       {[...groups.entries()].map(([agencyId, list]) => (
         <div key={agencyId} className="task-group">
-          <h3>{agencies.name(agencyId || null)}</h3>
+          <h3>{agencyId.startsWith('role:') ? t('case.unassigned', { role: agencyId.slice(5) }) : agencies.name(agencyId)}</h3>
           <ul className="plain tasks">
             {list.map((task) => (
               <li key={task.id} className={isOverdue(task) ? 'task overdue' : 'task'}>

@@ -22,6 +22,13 @@ export function Diagram({ svg, highlight = [], label }: DiagramProps) {
       const on = ids.has(node.getAttribute('data-state') ?? '');
       node.classList.toggle('current-step', on);
     }
+    // Big pathways scroll inside their frame: bring the current step into view.
+    const current = root.querySelector<SVGGraphicsElement>('.current-step');
+    if (current && typeof current.getBBox === 'function') {
+      const box = current.getBBox();
+      root.scrollLeft = Math.max(0, box.x + box.width / 2 - root.clientWidth / 2);
+      root.scrollTop = Math.max(0, box.y + box.height / 2 - root.clientHeight / 2);
+    }
   }, [svg, wanted]);
   return (
     <figure className="diagram">

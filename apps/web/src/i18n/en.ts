@@ -138,6 +138,7 @@ export const en = {
   'case.reminderAgency': 'To',
   'case.reminderDue': 'When',
   'case.reminderStatus': 'Status',
+  'case.unassigned': 'No agency in the role “{role}” yet',
   'case.lead': 'lead',
 
   'event.submit': 'Confirm',

@@ -139,6 +139,7 @@ export const nl: Record<MessageKey, string> = {
   'case.reminderAgency': 'Aan',
   'case.reminderDue': 'Wanneer',
   'case.reminderStatus': 'Status',
+  'case.unassigned': 'Nog geen organisatie in de rol “{role}”',
   'case.lead': 'regie',
 
   'event.submit': 'Bevestigen',
