@@ -7,17 +7,26 @@ import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import { toMermaid, validateDefinition, type PathwayDefinition } from '../../../../libs/engine/src/index.js';
 import { diffDefinitions, formatDiff, renderSvg } from '../../../../libs/pathway-tools/src/index.js';
-import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { pagination } from '../common/schemas.js';
 
 const key = new ZodPipe(z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a pathway key, e.g. referral'), 'Pathway key');
 const version = new ZodPipe(z.coerce.number().int().min(1).max(1_000_000), 'Version');
+/** Route parameter pipes, shared with the other pathway administration controllers. */
+export { key as pathwayKeyPipe, version as versionPipe };
 // The definition itself is checked by the engine's validator, which reports every error with its path.
 const DefinitionBody = z.object({ definition: z.unknown() }).strict();
 const DiffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }).strict();
+// Body optional: an empty POST retires a draft or an old version.
+const RetireBody = z
+  .object({ force: z.boolean().optional(), reason: z.string().trim().min(1).max(500).optional() })
+  .strict()
+  .optional()
+  .transform((b) => b ?? {});
+const HistoryQuery = z.object({ ...pagination }).strict();
 const DiagramQuery = z.object({ highlight: z.string().max(500).optional().describe('Comma-separated state paths to highlight') }).strict();
 
 @ApiTags('pathways')
@@ -27,7 +36,6 @@ export class PathwaysController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly catalog: PathwayCatalog,
-    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -83,11 +91,8 @@ export class PathwaysController {
   @ApiCreatedResponse({ description: '`{key, version, status: "draft"}`' })
   @ApiProblems(400, 401, 403, 422)
   create(@Param('key', key) k: string, @Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction(async (tx) => {
-      const created = await this.catalog.createDraft(tx, k, body.definition, { userId: actor.userId });
-      await this.audit.record(tx, actor, { action: 'pathway.draft', resource: 'pathway', resourceId: `${k}@${created.version}` });
-      return created;
-    });
+    // The catalog writes the audit entry (who, checksum, what changed) in the same transaction.
+    return this.ds.transaction((tx) => this.catalog.createDraft(tx, k, body.definition, { actor }));
   }
 
   @Post(':key/versions/:version/publish')
@@ -97,10 +102,43 @@ export class PathwaysController {
   @ApiProblems(401, 403, 404)
   publish(@Param('key', key) k: string, @Param('version', version) v: number, @CurrentActor() actor: Actor) {
     return this.ds.transaction(async (tx) => {
-      const row = await this.catalog.publish(tx, k, v, actor.userId);
-      await this.audit.record(tx, actor, { action: 'pathway.publish', resource: 'pathway', resourceId: `${k}@${v}` });
+      const row = await this.catalog.publish(tx, k, v, actor);
       return { key: row.key, version: row.version, status: row.status, publishedAt: row.published_at };
     });
+  }
+
+  @Post(':key/versions/:version/retire')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Retire a version: it takes no new instances; running instances keep it until migrated',
+    description:
+      'A draft or an old version retires at once. The published version is refused with 409 unless `force: true`: ' +
+      'without a published version no new instance of the pathway can start. Retiring a retired version changes nothing.',
+  })
+  @ApiZodBody(RetireBody)
+  @ApiOkResponse({ description: '`{key, version, status: "retired", runningInstances, changed}`' })
+  @ApiProblems(400, 401, 403, 404, 409)
+  retire(
+    @Param('key', key) k: string,
+    @Param('version', version) v: number,
+    @Body(zodBody(RetireBody)) body: z.infer<typeof RetireBody>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.ds.transaction(async (tx) => {
+      const row = await this.catalog.retire(tx, k, v, actor, body);
+      return { key: row.key, version: row.version, status: row.status, runningInstances: row.runningInstances, changed: row.changed };
+    });
+  }
+
+  @Get(':key/history')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Audit trail of a pathway, newest first: drafts, publications, retirements, imports, migrations — who, when, what' })
+  @ApiZodQuery(HistoryQuery)
+  @ApiOkResponse({ description: '`{items: [{id, at, action, version, user: {id, name, email} | null, detail}], total}`' })
+  @ApiProblems(400, 401, 403, 404)
+  history(@Param('key', key) k: string, @Query(zodQuery(HistoryQuery)) q: z.infer<typeof HistoryQuery>) {
+    return this.catalog.history(k, q);
   }
 
   @Get(':key/versions/:version/diagram')
@@ -124,5 +162,4 @@ export class PathwaysController {
     const changes = diffDefinitions(a.definition as PathwayDefinition, b.definition as PathwayDefinition);
     return { key: k, from: q.from, to: q.to, changes, text: formatDiff(changes) };
   }
-
 }
