@@ -124,6 +124,24 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
     expect(reused.status).toBe(422);
   });
 
+  it('does not replay a stored response to an agency removed from the case', async () => {
+    const { caseId, instanceId } = await openReferral();
+    const key = randomUUID();
+    await t.request('POST', `/api/cases/${caseId}/events`, {
+      token: p.tokens.coordinator,
+      body: { instanceId, type: 'REQUEST_INFORMATION', data: { question: 'q' } },
+    });
+    const sendAsPolice = () =>
+      t.request('POST', `/api/cases/${caseId}/events`, {
+        token: p.tokens.police,
+        headers: { 'Idempotency-Key': key },
+        body: { instanceId, type: 'INFORMATION_RECEIVED' },
+      });
+    expect((await sendAsPolice()).status).toBe(200);
+    expect((await t.request('DELETE', `/api/cases/${caseId}/participants/${p.agencies.police.id}`, { token: p.tokens.coordinator })).status).toBe(200);
+    expect((await sendAsPolice()).status).toBe(404);
+  });
+
   it('answers 409 to a stale If-Match and lets exactly one of two concurrent writers win', async () => {
     const { caseId, instanceId } = await openReferral();
     const stale = await t.request('POST', `/api/cases/${caseId}/events`, {

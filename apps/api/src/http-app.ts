@@ -46,11 +46,13 @@ const API_PREFIXES = ['/api', '/docs', '/health'];
 function serveWebApp(app: NestExpressApplication): void {
   const dist = path.resolve(process.env.WEB_DIST ?? path.join(process.cwd(), 'apps', 'web', 'dist'));
   const index = path.join(dist, 'index.html');
-  if (!existsSync(index)) return;
-  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  const files = express.static(dist, { index: false, maxAge: '1h' });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
-    if (!req.accepts('html')) return next();
-    res.sendFile(index);
+    if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`) || req.path.startsWith(`${p}-`))) {
+      return next();
+    }
+    // Checked per request, so a build made after start is served too (and an API without one still works).
+    if (!existsSync(index)) return next();
+    files(req, res, () => (req.accepts('html') ? res.sendFile(index) : next()));
   });
 }

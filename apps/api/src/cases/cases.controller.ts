@@ -170,6 +170,8 @@ export class CasesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const expected = parseIfMatch(ifMatch);
+    // Checked before a replay too: an agency removed from the case must not read a stored response.
+    await this.access.assertCase(this.ds.manager, actor, id);
     const result = await this.idempotency.run(actor.userId, idempotencyKey, { id, ...body, expected }, async (tx) => {
       await this.access.assertCase(tx, actor, id);
       const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);

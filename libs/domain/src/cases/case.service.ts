@@ -262,22 +262,49 @@ export class CaseService {
       [caseId, agencyId],
     );
     if (removed.length === 0) throw new DomainError('not_found', 'The agency does not take part in this case');
-    const open = await many<{ id: string; assignee_role: string }>(
+    const open = await many<{
+      id: string;
+      assignee_role: string;
+      instance_id: string | null;
+      state_id: string | null;
+      task_key: string | null;
+      due_at: Date | null;
+      spec: TaskSpec | null;
+      pathway_key: string | null;
+      version: number | null;
+    }>(
       tx,
-      `SELECT id, assignee_role FROM tasks WHERE case_id = $1 AND assignee_agency_id = $2 AND status = 'open'`,
+      `SELECT t.id, t.assignee_role, t.instance_id, t.state_id, t.task_key, t.due_at, t.spec, i.pathway_key, i.version
+         FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
+        WHERE t.case_id = $1 AND t.assignee_agency_id = $2 AND t.status = 'open'`,
       [caseId, agencyId],
     );
+    const ctx = (await loadCaseContext(tx, caseId))!;
     await this.reminders.cancelForTasks(tx, open.map((t) => t.id));
     let reassigned = 0;
     let cancelled = 0;
     for (const task of open) {
+      // Another agency in the role takes the task over, unless it already holds its own copy of it.
       const other = await one<{ agency_id: string }>(
         tx,
-        'SELECT agency_id FROM case_participants WHERE case_id = $1 AND role = $2 ORDER BY added_at LIMIT 1',
-        [caseId, task.assignee_role],
+        `SELECT p.agency_id FROM case_participants p
+          WHERE p.case_id = $1 AND p.role = $2
+            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE $5::text IS NOT NULL AND t.case_id = $1 AND t.assignee_agency_id = p.agency_id AND t.status <> 'cancelled'
+                              AND t.instance_id IS NOT DISTINCT FROM $3 AND t.state_id IS NOT DISTINCT FROM $4 AND t.task_key IS NOT DISTINCT FROM $5)
+          ORDER BY p.added_at LIMIT 1`,
+        [caseId, task.assignee_role, task.instance_id, task.state_id, task.task_key],
       );
       if (other) {
         await tx.query('UPDATE tasks SET assignee_agency_id = $2, updated_at = now() WHERE id = $1', [task.id, other.agency_id]);
+        if (task.spec && task.pathway_key && task.state_id) {
+          await this.reminders.scheduleForTask(
+            tx,
+            ctx,
+            { id: task.id, agencyId: other.agency_id, dueAt: task.due_at ? new Date(task.due_at) : null, spec: task.spec },
+            { pathway: task.pathway_key, version: task.version!, state: task.state_id },
+            new Date(),
+          );
+        }
         reassigned++;
       } else {
         await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE id = $1`, [task.id]);
