@@ -2,7 +2,7 @@
 // before anything is compiled.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 
@@ -46,6 +46,7 @@ export async function startEmbeddedPostgres(opts) {
     onError: (error) => log(error instanceof Error ? error.message : String(error)),
   });
 
+  if (userInfo().uid === 0) await letPostgresUserReach(opts.dataDir, log);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${clusterDir}`);
     await pg.initialise();
@@ -76,6 +77,25 @@ export async function startEmbeddedPostgres(opts) {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`,
     stop: () => (stopped ??= pg.stop()),
   };
+}
+
+/**
+ * As root, the cluster runs as the `postgres` system user, which must be able to traverse every
+ * folder above the data folder (a repository under /root, or a 0700 temp folder, is not). Adds
+ * search permission (o+x, not read) where it is missing, and says so.
+ */
+async function letPostgresUserReach(dir, log) {
+  let current = path.resolve(dir);
+  for (;;) {
+    const mode = (await stat(current)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      log(`granted search permission on ${current} so the postgres user can reach the data folder`);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
 }
 
 async function readOrCreateSecret(file) {
