@@ -10,9 +10,14 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CasesController } from './cases/cases.controller.js';
+import { PathwayFilesController } from './pathways/pathway-files.controller.js';
+import { PathwayMigrationsController } from './pathways/pathway-migrations.controller.js';
 import { PathwaysController } from './pathways/pathways.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
+import { ConferencesController } from './conferences/conferences.controller.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { CaseActivityController } from './timeline/case-activity.controller.js';
 
 export const API_CONTROLLERS = [
   HealthController,
@@ -22,7 +27,12 @@ export const API_CONTROLLERS = [
   CasesController,
   TasksController,
   PathwaysController,
+  PathwayFilesController,
+  PathwayMigrationsController,
   AuditController,
+  ConferencesController,
+  NotificationsController,
+  CaseActivityController,
 ];
 
 @Module({})

@@ -5,8 +5,12 @@ import { DomainModule } from '../../../libs/domain/src/domain.module.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
 import { TimerReconciler } from './timers/timer-reconciler.service.js';
 import { TimerProcessor } from './timers/timer.processor.js';
+import { ReminderProcessor } from './reminders/reminder.processor.js';
+import { DeliveryProcessor } from './deliveries/delivery.processor.js';
+import { DeliverySender } from './deliveries/delivery-sender.service.js';
+import { DeliveryStore } from './deliveries/delivery-store.js';
 
-export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, TimerReconciler];
+export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, TimerReconciler, ReminderProcessor, DeliveryStore, DeliverySender, DeliveryProcessor];
 
 @Module({})
 export class WorkerModule {

@@ -10,10 +10,16 @@ import { IdentityService } from './identity/identity.service.js';
 import { InstanceService } from './instances/instance.service.js';
 import { NotificationWriter } from './notifications/notification-writer.js';
 import { PathwayCatalog } from './pathways/pathway-catalog.service.js';
+import { PathwayMigrationService } from './pathways/pathway-migration.service.js';
 import { WorkflowLoader } from './pathways/workflow-loader.service.js';
 import { ReminderWriter } from './reminders/reminder-writer.js';
 import { TaskService } from './tasks/task.service.js';
 import { TaskWriter } from './tasks/task-writer.js';
+import { ConferenceKeyDate } from './conferences/conference-key-date.js';
+import { ConferenceService } from './conferences/conference.service.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
+import { CaseActivityService } from './timeline/case-activity.service.js';
 
 const SERVICES = [
   AccessService,
@@ -23,12 +29,18 @@ const SERVICES = [
   IdempotencyService,
   PathwayCatalog,
   WorkflowLoader,
+  PathwayMigrationService,
   InstanceService,
   NotificationWriter,
   ReminderWriter,
   TaskWriter,
   TaskService,
   CaseService,
+  ConferenceKeyDate,
+  ConferenceService,
+  ReminderDispatcher,
+  NotificationService,
+  CaseActivityService,
 ];
 
 /** The domain services both apps share: they reach PostgreSQL and the outbox, never HTTP or the queue. */

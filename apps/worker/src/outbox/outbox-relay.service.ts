@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
 import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
 import type { JobName, QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
-import { OUTBOX_CHANNEL } from '../../../../libs/domain/src/outbox/outbox.js';
+import { JOB_OPTIONS, OUTBOX_CHANNEL } from '../../../../libs/domain/src/outbox/outbox.js';
 
 interface OutboxRow {
   id: string;
@@ -99,6 +99,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     const delay = row.run_at ? Math.max(0, new Date(row.run_at).getTime() - Date.now()) : 0;
-    await this.queues.add(name as JobName, row.payload as never, { jobId: row.job_id, delay });
+    await this.queues.add(name as JobName, row.payload as never, { ...JOB_OPTIONS[name as JobName], jobId: row.job_id, delay });
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db.js';
 import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
+import { DELIVERY_JOB_OPTIONS } from '../notifications/delivery-policy.js';
 
 export const OUTBOX_CHANNEL = 'convene_outbox';
 
@@ -38,6 +39,11 @@ export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> 
   );
   await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
+
+/** Queue options the relay adds to every job of a name (retry policy); job ids stay as given. */
+export const JOB_OPTIONS: Partial<Record<JobName, { attempts: number; backoff: { type: string } }>> = {
+  'delivery.send': DELIVERY_JOB_OPTIONS,
+};
 
 export const timerJobId = (timerRowId: string) => makeJobId('timer', timerRowId);
 export const reminderJobId = (reminderId: string, generation: number) => makeJobId('reminder', reminderId, generation);

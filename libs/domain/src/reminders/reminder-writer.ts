@@ -16,12 +16,33 @@ export interface ReminderRule {
   [extra: string]: unknown;
 }
 
-interface PlannedReminder {
+export interface PlannedReminder {
   agencyId: string;
   kind: string;
   dueAt: Date;
   rule: ReminderRule;
+  /** Planned only for the record: its moment had passed, so it is stored as `skipped` without a job. */
+  skipped?: boolean;
 }
+
+/** What a reminder's rule says apart from its kind and offset (who planned it and for what). */
+export interface RuleBase {
+  source: ReminderRule['source'];
+  pathway?: string;
+  version?: number;
+  state?: string;
+  task?: string;
+  [extra: string]: unknown;
+}
+
+export interface ReplanResult {
+  moved: number;
+  added: number;
+  cancelled: number;
+}
+
+/** The slack under which a "before" reminder still counts as due now rather than missed. */
+const PAST_SLACK_MS = 60_000;
 
 /**
  * Schedules reminders as rows (the source of truth) plus delayed jobs through the outbox. Each
@@ -38,7 +59,22 @@ export class ReminderWriter {
     origin: { pathway: string; version: number; state: string },
     now: Date,
   ): Promise<number> {
-    if (!task.dueAt) return 0;
+    const planned = this.planForTask(ctx, task, { source: 'task', ...origin, task: task.spec.key }, now);
+    return this.insert(tx, ctx.case.id, { taskId: task.id }, planned);
+  }
+
+  /**
+   * The reminders a task's due date implies, with the working-hours rule applied per recipient
+   * (non-urgent messages wait for the recipient's next working morning). A "before due" reminder
+   * whose moment has passed is left out; overdue and escalation messages are kept (sent at once).
+   */
+  planForTask(
+    ctx: CaseContext,
+    task: { agencyId: string | null; dueAt: Date | null; spec: TaskSpec },
+    base: RuleBase,
+    now: Date,
+  ): PlannedReminder[] {
+    if (!task.dueAt) return [];
     const assignee = ctx.participants.find((p) => p.agency_id === task.agencyId);
     const planned: PlannedReminder[] = [];
     for (const message of reminderSchedule(task.spec, task.dueAt)) {
@@ -51,18 +87,13 @@ export class ReminderWriter {
       for (const r of recipients) {
         let dueAt = message.at;
         if (!task.spec.urgent) dueAt = nextWorkingMorning(dueAt, r.country, r.timezone);
-        if (dueAt.getTime() < now.getTime() - 60_000 && message.kind !== 'escalation' && message.kind !== 'overdue') {
+        if (dueAt.getTime() < now.getTime() - PAST_SLACK_MS && message.kind !== 'escalation' && message.kind !== 'overdue') {
           continue; // a "before due" reminder whose moment has passed is no longer useful
         }
-        planned.push({
-          agencyId: r.agency_id,
-          kind: message.kind,
-          dueAt,
-          rule: { source: 'task', ...origin, task: task.spec.key, kind: message.kind, offset: message.offset },
-        });
+        planned.push({ agencyId: r.agency_id, kind: message.kind, dueAt, rule: { ...base, source: base.source, kind: message.kind, offset: message.offset } });
       }
     }
-    return this.insert(tx, ctx.case.id, { taskId: task.id }, planned);
+    return planned;
   }
 
   async insert(
@@ -72,11 +103,11 @@ export class ReminderWriter {
     planned: PlannedReminder[],
   ): Promise<number> {
     if (planned.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number; due_at: Date }>(
+    const rows = await many<{ id: string; generation: number; due_at: Date; status: string }>(
       tx,
-      `INSERT INTO reminders (case_id, task_id, conference_id, agency_id, kind, due_at, rule)
-       SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], $6::timestamptz[], $7::jsonb[])
-       RETURNING id, generation, due_at`,
+      `INSERT INTO reminders (case_id, task_id, conference_id, agency_id, kind, due_at, rule, status)
+       SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[])
+       RETURNING id, generation, due_at, status`,
       [
         caseId,
         owner.taskId ?? null,
@@ -85,18 +116,101 @@ export class ReminderWriter {
         planned.map((p) => p.kind),
         planned.map((p) => p.dueAt.toISOString()),
         planned.map((p) => JSON.stringify(p.rule)),
+        planned.map((p) => (p.skipped ? 'skipped' : 'pending')),
       ],
     );
     await enqueue(
       tx,
-      rows.map<OutboxMessage>((r) => ({
-        kind: 'add',
-        job: 'reminder.send',
-        jobId: reminderJobId(r.id, r.generation),
-        payload: { reminderId: r.id, generation: r.generation },
-        runAt: new Date(r.due_at),
-      })),
+      rows
+        .filter((r) => r.status === 'pending')
+        .map<OutboxMessage>((r) => ({
+          kind: 'add',
+          job: 'reminder.send',
+          jobId: reminderJobId(r.id, r.generation),
+          payload: { reminderId: r.id, generation: r.generation },
+          runAt: new Date(r.due_at),
+        })),
     );
+    return rows.filter((r) => r.status === 'pending').length;
+  }
+
+  /**
+   * Re-plans the reminders of one owner (a task whose due date moved, or a conference that moved)
+   * in the caller's transaction. A pending reminder that the new plan still has (same agency, kind
+   * and offset) moves: its generation goes up, the old job is removed and a new one is queued, so a
+   * job of the old generation that fires anyway is ignored. Pending reminders the plan no longer has
+   * are cancelled; planned ones without a pending match are added. Sent reminders stay as they were.
+   */
+  async replan(
+    tx: Db,
+    caseId: string,
+    owner: { taskId?: string; conferenceId?: string },
+    planned: PlannedReminder[],
+  ): Promise<ReplanResult> {
+    const pending = await many<{ id: string; agency_id: string; kind: string; offset: string; due_at: Date }>(
+      tx,
+      `SELECT id, agency_id, kind, rule->>'offset' AS offset, due_at FROM reminders
+        WHERE status = 'pending' AND ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'}
+        ORDER BY id FOR UPDATE`,
+      [owner.taskId ?? owner.conferenceId],
+    );
+    const keyOf = (agencyId: string, kind: string, offset: string) => `${agencyId}|${kind}|${offset}`;
+    const byKey = new Map(pending.map((p) => [keyOf(p.agency_id, p.kind, p.offset), p]));
+    const moves: Array<{ id: string; dueAt: Date }> = [];
+    const additions: PlannedReminder[] = [];
+    for (const plan of planned) {
+      const match = plan.skipped ? undefined : byKey.get(keyOf(plan.agencyId, plan.kind, plan.rule.offset));
+      if (!match) {
+        // Nothing pending to move: record it (skipped when its moment passed) unless a row says so already.
+        if (!plan.skipped || !(await this.hasRow(tx, owner, plan))) additions.push(plan);
+        continue;
+      }
+      byKey.delete(keyOf(plan.agencyId, plan.kind, plan.rule.offset));
+      if (new Date(match.due_at).getTime() !== plan.dueAt.getTime()) moves.push({ id: match.id, dueAt: plan.dueAt });
+    }
+    const moved = await this.move(tx, moves);
+    const cancelled = await this.cancel(tx, [...byKey.values()].map((p) => p.id));
+    const added = await this.insert(tx, caseId, owner, additions);
+    return { moved, added, cancelled };
+  }
+
+  /** Moves pending reminders to new times: generation + 1, old job removed, new job queued. */
+  async move(tx: Db, moves: Array<{ id: string; dueAt: Date }>): Promise<number> {
+    if (moves.length === 0) return 0;
+    const rows = await many<{ id: string; generation: number; due_at: Date }>(
+      tx,
+      `UPDATE reminders r SET due_at = m.due_at, generation = r.generation + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS m(id, due_at)
+        WHERE r.id = m.id AND r.status = 'pending'
+        RETURNING r.id, r.generation, r.due_at`,
+      [moves.map((m) => m.id), moves.map((m) => m.dueAt.toISOString())],
+    );
+    await enqueue(
+      tx,
+      rows.flatMap<OutboxMessage>((r) => [
+        { kind: 'remove', queue: QUEUE.reminders, jobId: reminderJobId(r.id, r.generation - 1) },
+        {
+          kind: 'add',
+          job: 'reminder.send',
+          jobId: reminderJobId(r.id, r.generation),
+          payload: { reminderId: r.id, generation: r.generation },
+          runAt: new Date(r.due_at),
+        },
+      ]),
+    );
+    return rows.length;
+  }
+
+  /** Cancels pending reminders by id and removes their queued jobs. */
+  async cancel(tx: Db, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await many<{ id: string; generation: number }>(
+      tx,
+      `UPDATE reminders SET status = 'cancelled', updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id, generation`,
+      [ids],
+    );
+    await this.removeJobs(tx, rows);
     return rows.length;
   }
 
@@ -109,10 +223,36 @@ export class ReminderWriter {
         WHERE task_id = ANY($1::uuid[]) AND status = 'pending' RETURNING id, generation`,
       [taskIds],
     );
+    await this.removeJobs(tx, rows);
+    return rows.length;
+  }
+
+  /** Cancels the pending reminders of a conference itself (not of the tasks its minutes created). */
+  async cancelForConference(tx: Db, conferenceId: string): Promise<number> {
+    const rows = await many<{ id: string; generation: number }>(
+      tx,
+      `UPDATE reminders SET status = 'cancelled', updated_at = now()
+        WHERE conference_id = $1 AND task_id IS NULL AND status = 'pending' RETURNING id, generation`,
+      [conferenceId],
+    );
+    await this.removeJobs(tx, rows);
+    return rows.length;
+  }
+
+  private async removeJobs(tx: Db, rows: Array<{ id: string; generation: number }>): Promise<void> {
     await enqueue(
       tx,
       rows.map<OutboxMessage>((r) => ({ kind: 'remove', queue: QUEUE.reminders, jobId: reminderJobId(r.id, r.generation) })),
     );
-    return rows.length;
+  }
+
+  private async hasRow(tx: Db, owner: { taskId?: string; conferenceId?: string }, plan: PlannedReminder): Promise<boolean> {
+    const rows = await many(
+      tx,
+      `SELECT 1 FROM reminders WHERE ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'}
+          AND agency_id = $2 AND kind = $3 AND rule->>'offset' = $4 AND due_at = $5 LIMIT 1`,
+      [owner.taskId ?? owner.conferenceId, plan.agencyId, plan.kind, plan.rule.offset, plan.dueAt.toISOString()],
+    );
+    return rows.length > 0;
   }
 }

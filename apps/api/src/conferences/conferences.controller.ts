@@ -1,0 +1,137 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
+import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { isValidDuration, parseDuration } from '../../../../libs/engine/src/index.js';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { isoDateTime, shortText, uuid } from '../common/schemas.js';
+
+const when = isoDateTime.transform((v) => new Date(v));
+
+const beforeOffset = z
+  .string()
+  .refine((v) => isValidDuration(v) && (v.startsWith('-') || parseDuration(v).duration.toMillis() === 0), {
+    message: 'an ISO 8601 duration before the meeting, e.g. "-P1D" or "-PT2H"',
+  });
+
+export const ScheduleConference = z
+  .object({
+    scheduledAt: when,
+    durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
+    location: shortText(300).optional(),
+    agencyIds: z.array(uuid).min(1).max(50).optional().describe('Invited agencies; default every agency taking part in the case'),
+    reminders: z.array(beforeOffset).max(5).optional().describe('Reminders before the meeting to each invitee; default ["-P1D"]'),
+  })
+  .strict();
+
+const MoveConference = z
+  .object({
+    scheduledAt: when,
+    durationMinutes: z.number().int().min(5).max(24 * 60).optional(),
+    location: shortText(300).optional(),
+  })
+  .strict();
+
+const Attendance = z
+  .object({ agencyId: uuid, attended: z.boolean(), apologies: z.string().trim().max(1000).optional() })
+  .strict();
+
+const Decision = z.union([
+  shortText(2000),
+  z.object({ text: shortText(2000), rationale: z.string().max(4000).optional(), dissent: z.string().max(4000).optional() }).strict(),
+]);
+
+const Minutes = z
+  .object({
+    text: shortText(50_000),
+    decisions: z.array(Decision).max(100).default([]),
+    actions: z.array(z.object({ title: shortText(200), agencyId: uuid, dueAt: when }).strict()).max(50).default([]),
+  })
+  .strict();
+
+const caseId = new ZodPipe(uuid, 'Case id');
+const conferenceId = new ZodPipe(uuid, 'Conference id');
+
+@ApiTags('conferences')
+@ApiBearerAuth()
+@Controller('api')
+export class ConferencesController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly conferences: ConferenceService,
+  ) {}
+
+  @Post('cases/:id/conferences')
+  @ApiOperation({
+    summary: 'Schedule a case conference (case managers)',
+    description:
+      'Invites the agencies (default: every participant) with a conference_invitation and an .ics, plans reminders before the meeting, and sets the case key date conferenceDate to the next scheduled conference, so due dates counted from it follow.',
+  })
+  @ApiZodBody(ScheduleConference)
+  @ApiCreatedResponse({ description: 'The conference: `{id, caseId, scheduledAt, durationMinutes, location, status, sequence, agencyIds, invitees, attendance, minutes}`' })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.schedule(tx, actor, id, body));
+  }
+
+  @Get('cases/:id/conferences')
+  @ApiOperation({ summary: "The case's conferences, latest first" })
+  @ApiOkResponse({ description: '`{items: [conference]}`' })
+  @ApiProblems(401, 404)
+  list(@Param('id', caseId) id: string, @CurrentActor() actor: Actor) {
+    return this.conferences.list(this.ds.manager, actor, id);
+  }
+
+  @Get('conferences/:id')
+  @ApiOperation({ summary: 'One conference with invitees, attendance and minutes' })
+  @ApiProblems(401, 404)
+  get(@Param('id', conferenceId) id: string, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.get(tx, actor, id));
+  }
+
+  @Patch('conferences/:id')
+  @ApiOperation({
+    summary: 'Move a conference (case managers)',
+    description:
+      'SEQUENCE goes up; its reminders and the due dates counted back from it move in the same transaction; each invitee gets conference_changed.',
+  })
+  @ApiZodBody(MoveConference)
+  @ApiProblems(400, 401, 403, 404, 409)
+  move(@Param('id', conferenceId) id: string, @Body(zodBody(MoveConference)) body: z.infer<typeof MoveConference>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.reschedule(tx, actor, id, body));
+  }
+
+  @Post('conferences/:id/attendance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record whether an agency attended (case managers); quorum guards are re-evaluated' })
+  @ApiZodBody(Attendance)
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.recordAttendance(tx, actor, id, body));
+  }
+
+  @Post('conferences/:id/minutes')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record minutes (case managers): the conference is held; each action becomes a task for its agency, with reminders' })
+  @ApiZodBody(Minutes)
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.recordMinutes(tx, actor, id, body));
+  }
+
+  @Get('conferences/:id/invite.ics')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="invite.ics"')
+  @ApiOperation({ summary: 'The invitation as iCalendar (RFC 5545): a stable UID, SEQUENCE raised by every move' })
+  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'text/calendar', content: { 'text/calendar': { schema: { type: 'string' } } } })
+  @ApiProblems(401, 404)
+  invite(@Param('id', conferenceId) id: string, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.invitation(tx, actor, id));
+  }
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { NotificationService } from '../../../../libs/domain/src/notifications/notification.service.js';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodQuery } from '../common/openapi.js';
+import { pagination, uuid } from '../common/schemas.js';
+
+export const NotificationQuery = z
+  .object({
+    unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only unread ones'),
+    ...pagination,
+  })
+  .strict();
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('api/notifications')
+export class NotificationsController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's agency's notifications, newest first, each with why it was sent" })
+  @ApiZodQuery(NotificationQuery)
+  @ApiOkResponse({
+    description:
+      '`{items: [{id, kind, title, link, caseId, caseReference, taskId, conferenceId, dueAt, createdAt, readAt, why, rule}], total, unread}`',
+  })
+  @ApiProblems(400, 401)
+  list(@Query(zodQuery(NotificationQuery)) query: z.infer<typeof NotificationQuery>, @CurrentActor() actor: Actor) {
+    return this.notifications.list(actor, query);
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Mark all of the agency's notifications read" })
+  @ApiOkResponse({ description: '`{updated}`' })
+  @ApiProblems(401)
+  readAll(@CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.notifications.markAllRead(tx, actor));
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark one notification read' })
+  @ApiOkResponse({ description: '`{id, readAt}`' })
+  @ApiProblems(401, 404)
+  read(@Param('id', new ZodPipe(uuid, 'Notification id')) id: string, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.notifications.markRead(tx, actor, id));
+  }
+}

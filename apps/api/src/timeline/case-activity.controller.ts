@@ -1,0 +1,64 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
+import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { CaseActivityService } from '../../../../libs/domain/src/timeline/case-activity.service.js';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import { ApiProblems, ApiZodQuery } from '../common/openapi.js';
+import { uuid } from '../common/schemas.js';
+
+export const TimelineQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();
+
+export const RemindersQuery = z
+  .object({
+    status: z
+      .enum(['active', 'pending', 'sent', 'cancelled', 'skipped', 'all'])
+      .default('active')
+      .describe('active (default) = pending and sent'),
+  })
+  .strict();
+
+const caseId = new ZodPipe(uuid, 'Case id');
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('api/cases')
+export class CaseActivityController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly activity: CaseActivityService,
+  ) {}
+
+  @Get(':id/timeline')
+  @ApiOperation({
+    summary: 'What happened on the case, newest first',
+    description:
+      'Merges transitions (from, to, actor), tasks opened/completed/cancelled, conferences scheduled/changed/attendance/minutes and notifications sent (with delivery status). Agency staff see only their agency\'s tasks and notifications.',
+  })
+  @ApiZodQuery(TimelineQuery)
+  @ApiOkResponse({ description: '`{items: [{at, kind, ...}]}`' })
+  @ApiProblems(400, 401, 404)
+  timeline(@Param('id', caseId) id: string, @Query(zodQuery(TimelineQuery)) query: z.infer<typeof TimelineQuery>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.activity.timeline(tx, actor, id, query));
+  }
+
+  @Get(':id/reminders')
+  @ApiOperation({ summary: 'Reminders of the case, by due time, with the status of each delivery and why it is sent' })
+  @ApiZodQuery(RemindersQuery)
+  @ApiOkResponse({
+    description:
+      '`{items: [{id, kind, agencyId, taskId, conferenceId, dueAt, status, generation, sentAt, title, rule, why, delivery: [{channel, status, attempts, lastStatus, lastError, nextAttemptAt, deliveredAt}]}]}`',
+  })
+  @ApiProblems(400, 401, 404)
+  reminders(@Param('id', caseId) id: string, @Query(zodQuery(RemindersQuery)) query: z.infer<typeof RemindersQuery>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.activity.reminders(tx, actor, id, query.status));
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { one } from '../../../../libs/domain/src/db.js';
+
+/** One delivery with what sending it needs: the notification, its agency and the case reference. */
+export interface DeliveryRow {
+  id: string;
+  channel: 'webhook' | 'email';
+  status: 'pending' | 'delivered' | 'retrying' | 'dead';
+  attempts: number;
+  notificationId: string;
+  kind: string;
+  title: string;
+  link: string;
+  caseId: string;
+  caseReference: string;
+  taskId: string | null;
+  conferenceId: string | null;
+  dueAt: Date | null;
+  rule: Record<string, unknown> | null;
+  agencyId: string;
+  email: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  locale: string;
+  timezone: string;
+  conferenceAt: Date | null;
+}
+
+export interface AttemptOutcome {
+  ok: boolean;
+  status?: number;
+  error?: string;
+}
+
+/** Reads deliveries and records each attempt; short statements, no transaction held across I/O. */
+@Injectable()
+export class DeliveryStore {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async load(deliveryId: string): Promise<DeliveryRow | undefined> {
+    return one<DeliveryRow>(
+      this.ds.manager,
+      `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
+              n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
+              n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
+              a.webhook_secret AS "webhookSecret", a.locale, a.timezone, f.scheduled_at AS "conferenceAt"
+         FROM deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+         JOIN cases c ON c.id = n.case_id
+         JOIN agencies a ON a.id = n.agency_id
+         LEFT JOIN conferences f ON f.id = n.conference_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+  }
+
+  async delivered(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
+    await this.ds.query(
+      `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL,
+              next_attempt_at = NULL, delivered_at = now() WHERE id = $1`,
+      [deliveryId, outcome.status ?? null],
+    );
+  }
+
+  /** Records a failed attempt: `retrying` with the next attempt's time, or `dead` after the last one. */
+  async failed(deliveryId: string, outcome: AttemptOutcome, retryInMs: number | null): Promise<void> {
+    await this.ds.query(
+      `UPDATE deliveries SET status = $2, attempts = attempts + 1, last_status = $3, last_error = $4,
+              next_attempt_at = CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int / 1000.0) END
+        WHERE id = $1 AND status <> 'delivered'`,
+      [deliveryId, retryInMs === null ? 'dead' : 'retrying', outcome.status ?? null, (outcome.error ?? 'failed').slice(0, 500), retryInMs],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
+import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
+import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
+import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
+import type { AnyWorker } from '../../../../libs/core/src/queue/queue-backend.js';
+import { backoffDelay } from '../../../../libs/notifications/src/index.js';
+import { DeliveryFailed, deliveryBackoffStrategy, deliveryTiming } from './delivery-backoff.js';
+import { DeliverySender } from './delivery-sender.service.js';
+import { DeliveryStore } from './delivery-store.js';
+
+export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
+
+/**
+ * Delivers notifications over webhook and email. Each attempt is recorded on the delivery row
+ * (attempts, last status and error); a failure is thrown so BullMQ retries it with exponential
+ * backoff and full jitter, up to the job's `attempts`; after the last one the delivery is `dead`,
+ * which the case's reminders and timeline show.
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+  private readonly baseMs = deliveryTiming().baseMs;
+  private worker?: AnyWorker;
+
+  constructor(
+    private readonly queues: QueueService,
+    private readonly store: DeliveryStore,
+    private readonly sender: DeliverySender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const worker = this.queues.connection.makeWorker(QUEUE.deliveries, (job: Job) => this.process(job), {
+      concurrency: this.config.workerConcurrency,
+      autorun: false,
+    });
+    // makeWorker takes no settings; the custom backoff is read from the worker's options when a job fails.
+    worker.opts.settings = { ...worker.opts.settings, backoffStrategy: deliveryBackoffStrategy(this.baseMs) };
+    worker.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'delivery worker error'));
+    worker.run().catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'delivery worker stopped'));
+    this.worker = worker;
+  }
+
+  /** Before the database and queue connections close: a send in flight finishes (or times out) first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job): Promise<DeliveryOutcome> {
+    const { deliveryId } = job.data as JobPayloads['delivery.send'];
+    const delivery = await this.store.load(deliveryId);
+    if (!delivery || delivery.status === 'delivered' || delivery.status === 'dead') return 'skipped';
+    const outcome = await this.sender.send(delivery);
+    if (outcome.ok) {
+      await this.store.delivered(deliveryId, outcome);
+      return 'delivered';
+    }
+    const attempt = job.attemptsMade + 1;
+    const last = attempt >= (job.opts.attempts ?? 1);
+    const retryInMs = last ? null : backoffDelay(attempt, { baseMs: this.baseMs });
+    await this.store.failed(deliveryId, outcome, retryInMs);
+    this.logger.warn(
+      { deliveryId, channel: delivery.channel, attempt, status: outcome.status, error: outcome.error, dead: last },
+      last ? 'delivery failed for good' : 'delivery failed; will retry',
+    );
+    if (last) return 'dead';
+    throw new DeliveryFailed(outcome.error ?? 'delivery failed', retryInMs!);
+  }
+}

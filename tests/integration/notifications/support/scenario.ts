@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Partnership, TestApp } from '../../../support/app.js';
+
+/** Publishes a pathway definition through the admin API under a fresh key; returns the key. */
+export async function publishPathway(t: TestApp, adminToken: string, definition: (key: string) => Record<string, unknown>): Promise<string> {
+  const key = `t-${randomUUID().slice(0, 8)}`;
+  const created = await t.request('POST', `/api/pathways/${key}/versions`, { token: adminToken, body: { definition: definition(key) } });
+  if (created.status !== 201) throw new Error(`pathway: ${created.status} ${JSON.stringify(created.body)}`);
+  const published = await t.request('POST', `/api/pathways/${key}/versions/${created.body.version}/publish`, { token: adminToken });
+  if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+  return key;
+}
+
+/**
+ * A second-scale pathway: one urgent task for probation, due 3 s after the state is entered, with
+ * reminders 2 s before and on the due time, and an escalation to the coordinator 2 s after it.
+ */
+export const quickReminderPathway = (key: string) => ({
+  key,
+  title: 'Reminder timing test',
+  machine: {
+    id: key,
+    initial: 'contributions',
+    states: {
+      contributions: {
+        meta: {
+          title: 'Contributions',
+          tasks: [
+            {
+              key: 'risk-report',
+              title: 'Submit risk assessment',
+              assignee: { role: 'probation' },
+              due: 'PT3S',
+              reminders: ['-PT2S', 'P0D'],
+              escalation: { after: 'PT2S', to: { role: 'coordinator' } },
+              urgent: true,
+            },
+          ],
+        },
+        always: { target: 'done', guard: 'allTasksDone' },
+      },
+      done: { type: 'final' },
+    },
+  },
+});
+
+/** Opens a case with the partnership's coordinator (lead), probation and police; returns its id. */
+export async function openCase(t: TestApp, p: Partnership, roles: string[] = ['probation', 'police']): Promise<{ id: string; reference: string }> {
+  const res = await t.request('POST', '/api/cases', {
+    token: p.tokens.coordinator,
+    body: {
+      subject: { name: 'Test Subject' },
+      leadAgencyId: p.agencies.coordinator.id,
+      participants: roles.map((role) => ({ agencyId: p.agencies[role].id, role })),
+    },
+  });
+  if (res.status !== 201) throw new Error(`case: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, reference: res.body.reference };
+}
+
+export async function startPathway(t: TestApp, p: Partnership, caseId: string, key: string): Promise<string> {
+  const res = await t.request('POST', `/api/cases/${caseId}/pathways`, { token: p.tokens.coordinator, body: { key } });
+  if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.instanceId;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
