@@ -20,8 +20,8 @@ const runs = {
   integration: [['--selectProjects', 'integration', '--runInBand']],
   e2e: [['--selectProjects', 'e2e', '--runInBand']],
   queue: [['--selectProjects', 'integration', '--runInBand', '--testPathPatterns', 'tests/integration/queue']],
-  browser: [['--selectProjects', 'browser', '--runInBand']],
-  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand'], ['--selectProjects', 'browser', '--runInBand']],
+  browser: [['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
+  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand'], ['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
 }[tier];
 if (!runs) {
   console.error(`unknown tier "${tier}": all, unit, integration, e2e, queue or browser`);
