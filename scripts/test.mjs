@@ -15,13 +15,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [tier = 'all', ...extra] = process.argv.slice(2);
 const TEST_DB = 'convene_test';
 
+// Integration tiers boot the app and seed a partnership over HTTP (scrypt-hashed users): a few
+// seconds per file, more on a loaded machine — so their hooks and tests get a minute.
+const slow = ['--runInBand', '--testTimeout', '60000'];
 const runs = {
   unit: [['--selectProjects', 'unit']],
-  integration: [['--selectProjects', 'integration', '--runInBand']],
-  e2e: [['--selectProjects', 'e2e', '--runInBand']],
-  queue: [['--selectProjects', 'integration', '--runInBand', '--testPathPatterns', 'tests/integration/queue']],
+  integration: [['--selectProjects', 'integration', ...slow]],
+  e2e: [['--selectProjects', 'e2e', ...slow]],
+  queue: [['--selectProjects', 'integration', ...slow, '--testPathPatterns', 'tests/integration/queue']],
   browser: [['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
-  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', '--runInBand'], ['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
+  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', ...slow], ['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
 }[tier];
 if (!runs) {
   console.error(`unknown tier "${tier}": all, unit, integration, e2e, queue or browser`);
