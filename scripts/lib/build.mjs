@@ -24,7 +24,8 @@ function newestMtime(dir, extensions) {
 export function buildServer() {
   const stamp = path.join(root, 'dist', '.tsbuildinfo');
   const sources = Math.max(...['apps', 'libs', 'scripts', 'bench'].filter((d) => existsSync(path.join(root, d))).map((d) => newestMtime(path.join(root, d), ['.ts', '.js'])));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
+  const entries = ['apps/api/src/main.js', 'apps/worker/src/main.js', 'scripts/seed-demo.js', 'bench/main.js'].map((e) => path.join(root, 'dist', e));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources && entries.every((e) => existsSync(e))) return;
   console.error('convene: building (tsc)…');
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
