@@ -170,13 +170,14 @@ export class CasesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const expected = parseIfMatch(ifMatch);
-    // Checked before a replay too: an agency removed from the case must not read a stored response.
-    await this.access.assertCase(this.ds.manager, actor, id);
     const result = await this.idempotency.run(actor.userId, idempotencyKey, { id, ...body, expected }, async (tx) => {
       await this.access.assertCase(tx, actor, id);
       const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);
       await this.audit.record(tx, actor, { action: 'pathway.event', caseId: id, resource: 'instance', resourceId: body.instanceId, detail: { type: body.type } });
       return { instanceId: view.instanceId, state: view.state, status: view.status, allowedEvents: view.allowedEvents, revision: view.revision };
+    }, {
+      // A replay is checked too: an agency removed from the case must not read a stored response.
+      beforeReplay: () => this.access.assertCase(this.ds.manager, actor, id),
     });
     res.setHeader('ETag', `"${result.body.revision}"`);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
 import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
-import type { JobName, QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
+import { JOB_QUEUE, type JobName, type QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
 import { JOB_OPTIONS, OUTBOX_CHANNEL } from '../../../../libs/domain/src/outbox/outbox.js';
 
 interface OutboxRow {
@@ -86,19 +86,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
-      for (const row of rows) await this.relay(row);
+      await this.relay(rows);
       await tx.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
 
-  private async relay(row: OutboxRow): Promise<void> {
-    const [verb, name] = row.topic.split(':') as ['add' | 'remove', string];
-    if (verb === 'remove') {
-      await this.queues.remove(name as QueueName, row.job_id);
-      return;
+  /** Adds jobs in bulk, one call per queue, and removes cancelled ones. */
+  private async relay(rows: OutboxRow[]): Promise<void> {
+    const adds = new Map<QueueName, Parameters<QueueService['addBulk']>[1]>();
+    for (const row of rows) {
+      const [verb, name] = row.topic.split(':') as ['add' | 'remove', string];
+      if (verb === 'remove') {
+        await this.queues.remove(name as QueueName, row.job_id);
+        continue;
+      }
+      const job = name as JobName;
+      const delay = row.run_at ? Math.max(0, new Date(row.run_at).getTime() - Date.now()) : 0;
+      const queue = JOB_QUEUE[job];
+      if (!adds.has(queue)) adds.set(queue, []);
+      adds.get(queue)!.push({ name: job, data: row.payload, opts: { ...JOB_OPTIONS[job], jobId: row.job_id, delay } });
     }
-    const delay = row.run_at ? Math.max(0, new Date(row.run_at).getTime() - Date.now()) : 0;
-    await this.queues.add(name as JobName, row.payload as never, { ...JOB_OPTIONS[name as JobName], jobId: row.job_id, delay });
+    for (const [queue, jobs] of adds) await this.queues.addBulk(queue, jobs);
   }
 }

@@ -26,6 +26,12 @@ export class QueueService implements OnApplicationShutdown {
     await this.queue(JOB_QUEUE[name]).add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, ...opts });
   }
 
+  /** Adds several jobs to one queue in one call (the outbox relay's batches). */
+  async addBulk(queue: QueueName, jobs: Array<{ name: JobName; data: unknown; opts: JobsOptions & { jobId: string } }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(queue).addBulk(jobs.map((j) => ({ ...j, opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts } })));
+  }
+
   async remove(queue: QueueName, jobId: string): Promise<void> {
     await this.queue(queue).remove(jobId).catch(() => undefined);
   }

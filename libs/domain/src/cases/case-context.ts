@@ -1,4 +1,4 @@
-import { many, one, type Db } from '../db.js';
+import { one, type Db } from '../db.js';
 
 export interface CaseRow {
   id: string;
@@ -22,20 +22,19 @@ export interface CaseContext {
 }
 
 export async function loadCaseContext(db: Db, caseId: string, lock = false): Promise<CaseContext | undefined> {
-  const row = await one<CaseRow>(
+  // One round trip: the case row with its participants (and their agencies' calendars) as JSON.
+  const row = await one<CaseRow & { participants: ParticipantRow[] }>(
     db,
-    `SELECT id, reference, status, lead_agency_id, key_dates FROM cases WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    `SELECT c.id, c.reference, c.status, c.lead_agency_id, c.key_dates,
+            coalesce((SELECT json_agg(json_build_object('agency_id', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone)
+                                ORDER BY p.added_at, p.agency_id)
+                        FROM case_participants p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id), '[]') AS participants
+       FROM cases c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`,
     [caseId],
   );
   if (!row) return undefined;
-  const participants = await many<ParticipantRow>(
-    db,
-    `SELECT p.agency_id, p.role, a.country, a.timezone
-       FROM case_participants p JOIN agencies a ON a.id = p.agency_id
-      WHERE p.case_id = $1 ORDER BY p.added_at, p.agency_id`,
-    [caseId],
-  );
-  return { case: row, participants };
+  const { participants, ...caseRow } = row;
+  return { case: caseRow, participants };
 }
 
 /** Agencies holding `role` in the case; the lead agency stands in for `coordinator` when nobody holds it. */

@@ -27,8 +27,9 @@ export class IdempotencyService {
     key: string | undefined,
     request: unknown,
     work: (tx: Db) => Promise<T>,
-    statusCode = 200,
+    opts: { statusCode?: number; beforeReplay?: () => Promise<void> } = {},
   ): Promise<StoredResponse<T>> {
+    const statusCode = opts.statusCode ?? 200;
     if (key === undefined) {
       return { statusCode, body: await this.ds.transaction(work), replayed: false };
     }
@@ -37,7 +38,11 @@ export class IdempotencyService {
     }
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const previous = await this.lookup(userId, key, hash);
-    if (previous) return previous as StoredResponse<T>;
+    if (previous) {
+      // The caller must still be allowed to see what it once got (e.g. an agency since removed).
+      await opts.beforeReplay?.();
+      return previous as StoredResponse<T>;
+    }
     try {
       const body = await this.ds.transaction(async (tx) => {
         const result = await work(tx);
@@ -52,7 +57,10 @@ export class IdempotencyService {
       // A concurrent request with the same key committed first: answer as it did.
       if (isUniqueViolation(error)) {
         const stored = await this.lookup(userId, key, hash);
-        if (stored) return stored as StoredResponse<T>;
+        if (stored) {
+          await opts.beforeReplay?.();
+          return stored as StoredResponse<T>;
+        }
       }
       throw error;
     }

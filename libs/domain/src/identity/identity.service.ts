@@ -10,6 +10,8 @@ import type { Actor, UserRole } from './actor.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
+const ACTOR_CACHE_MS = 5_000;
+const ACTOR_CACHE_SIZE = 10_000;
 const WINDOW_MINUTES = 15;
 const MAX_FAILURES_PER_EMAIL = 5;
 const MAX_FAILURES_PER_IP = 30;
@@ -30,6 +32,7 @@ const USER_COLUMNS = `id, email, name, agency_id AS "agencyId", roles, active, c
 @Injectable()
 export class IdentityService implements OnApplicationBootstrap {
   private readonly logger = new Logger('identity');
+  private readonly actors = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -87,8 +90,23 @@ export class IdentityService implements OnApplicationBootstrap {
     return this.jwt.signAsync({ sub: userId }, { expiresIn: ACCESS_TOKEN_TTL_SECONDS });
   }
 
-  /** Resolves a bearer token to the current user (deactivated users are refused). */
+  /**
+   * Resolves a bearer token to the current user (deactivated users are refused). Resolved tokens
+   * are cached for a few seconds: a hot path need not verify and re-load on every request, and a
+   * deactivation or role change takes effect within ACTOR_CACHE_MS.
+   */
   async actorFromToken(token: string): Promise<Actor | undefined> {
+    const cached = this.actors.get(token);
+    if (cached && cached.until > Date.now()) return cached.actor;
+    const actor = await this.resolveToken(token);
+    if (actor) {
+      if (this.actors.size >= ACTOR_CACHE_SIZE) this.actors.delete(this.actors.keys().next().value!);
+      this.actors.set(token, { actor, until: Date.now() + ACTOR_CACHE_MS });
+    }
+    return actor;
+  }
+
+  private async resolveToken(token: string): Promise<Actor | undefined> {
     let sub: string;
     try {
       sub = (await this.jwt.verifyAsync<{ sub: string }>(token)).sub;

@@ -2,6 +2,7 @@ import type { Db } from '../db.js';
 import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
 import { DELIVERY_JOB_OPTIONS } from '../notifications/delivery-policy.js';
 
+/** NOTIFY channel of the outbox trigger (migration 1764000003000 names it too). */
 export const OUTBOX_CHANNEL = 'convene_outbox';
 
 /** A row the relay turns into a BullMQ job (or a job removal) after the transaction commits. */
@@ -10,8 +11,8 @@ export type OutboxMessage =
   | { kind: 'remove'; queue: QueueName; jobId: string };
 
 /**
- * Writes outbox rows inside the caller's transaction, and a NOTIFY that PostgreSQL delivers at
- * commit so the relay wakes at once. Nothing reaches the queue unless the transaction commits.
+ * Writes outbox rows inside the caller's transaction; a trigger on the table NOTIFYs the relay at
+ * commit so it wakes at once. Nothing reaches the queue unless the transaction commits.
  */
 export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -37,7 +38,6 @@ export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> 
      SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
     [topics, ids, payloads, runAts],
   );
-  await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
 /** Queue options the relay adds to every job of a name (retry policy); job ids stay as given. */
