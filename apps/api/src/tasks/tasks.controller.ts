@@ -37,7 +37,7 @@ export class TasksController {
   @Get()
   @ApiOperation({ summary: "Task inbox: agency staff see their agency's tasks; case managers the tasks of their cases" })
   @ApiZodQuery(TaskQuery)
-  @ApiOkResponse({ description: '`{items: [{id, caseId, title, assigneeAgencyId, dueAt, status}], total}`; status is open, overdue, done or cancelled' })
+  @ApiOkResponse({ description: '`{items: [{id, caseId, title, assigneeAgencyId, dueAt, status}], total, totalCapped}`; status is open, overdue, done or cancelled; total counts at most 1,000 (totalCapped: true beyond)' })
   @ApiProblems(400, 401)
   list(@Query(zodQuery(TaskQuery)) query: z.infer<typeof TaskQuery>, @CurrentActor() actor: Actor) {
     return this.tasks.list(actor, query);

@@ -9,6 +9,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { InstanceService } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
 
+/** Inbox totals above this are reported as `total: 1000, totalCapped: true`. */
+export const TOTAL_CAP = 1000;
+
 export type TaskStatusFilter = 'open' | 'overdue' | 'done' | 'cancelled';
 
 const TASK_COLUMNS = `t.id, t.case_id AS "caseId", c.reference AS "caseReference", t.title, t.task_key AS "taskKey",
@@ -56,12 +59,13 @@ export class TaskService {
         WHERE ${clause} ORDER BY ${order}, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
       params,
     );
+    // Counting every match of a large inbox costs more than the page itself: count up to a cap.
     const total = await one<{ n: number }>(
       this.ds.manager,
-      `SELECT count(*)::int AS n FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${clause}`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${clause} LIMIT ${TOTAL_CAP + 1}) s`,
       params,
     );
-    return { items, total: total!.n };
+    return { items, total: Math.min(total!.n, TOTAL_CAP), totalCapped: total!.n > TOTAL_CAP };
   }
 
   /** The task, if the actor may see it (404 otherwise). */
