@@ -212,7 +212,7 @@ export class PathwayMigrationService {
     if ((error as { code?: string } | null)?.code === '40P01') {
       return refusedItem(instanceId, req, ['a timer of this instance fired at the same moment; nothing was changed: run the migration again']);
     }
-    this.logger.error({ instanceId, err: error }, 'migrating an instance failed');
+    this.logger.error({ instanceId, err: { type: (error as Error)?.name, message: (error as Error)?.message } }, 'migrating an instance failed');
     return refusedItem(instanceId, req, ['the migration of this instance failed unexpectedly and changed nothing (see the server log)']);
   }
 
