@@ -44,7 +44,8 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
     );
     const [referral] = detail.body.pathways;
     expect(referral).toMatchObject({ key: 'referral', version: 1, state: 'screening', status: 'active', revision: 1 });
-    const accept = referral.allowedEvents.find((e: { type: string }) => e.type === 'ACCEPT');
+    expect(referral.allowedEvents.map((e: { type: string }) => e.type)).not.toContain('ACCEPT');
+    const accept = referral.availableEvents.find((e: { type: string }) => e.type === 'ACCEPT');
     expect(accept).toMatchObject({ enabled: false });
     expect(accept.reason).toMatch(/task/i);
   });
@@ -73,7 +74,7 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
       expect(done.body.status).toBe('done');
     }
     const detail = await t.request('GET', `/api/cases/${caseId}`, { token: p.tokens.coordinator });
-    expect(detail.body.pathways[0].allowedEvents.find((e: { type: string }) => e.type === 'ACCEPT').enabled).toBe(true);
+    expect(detail.body.pathways[0].allowedEvents.find((e: { type: string }) => e.type === 'ACCEPT')).toMatchObject({ enabled: true });
 
     const accepted = await t.request('POST', `/api/cases/${caseId}/events`, {
       token: p.tokens.coordinator,

@@ -95,7 +95,10 @@ export class CasesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Case detail: participants, key dates, each pathway with its state and the events allowed now' })
+  @ApiOperation({
+    summary: 'Case detail: participants, key dates, each pathway with its state and the events allowed now',
+    description: 'Each pathway carries `allowedEvents` (guards pass now) and `availableEvents` (every event of the current state, refused ones with `enabled: false` and the reason).',
+  })
   @ApiProblems(401, 404)
   detail(@Param('id', caseId) id: string, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
     return this.ds.transaction((tx) => this.cases.detail(tx, actor, id, { requestId }));
@@ -159,7 +162,7 @@ export class CasesController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated key returns the first response and changes nothing' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The instance revision you saw; 409 when it changed' })
   @ApiZodBody(SendEvent)
-  @ApiOkResponse({ description: '`{instanceId, state, status, allowedEvents, revision}`' })
+  @ApiOkResponse({ description: '`{instanceId, state, status, allowedEvents, availableEvents, revision}`: allowedEvents are the events whose guards pass now; availableEvents adds the refused ones with `enabled: false` and the reason' })
   @ApiProblems(400, 401, 404, 409, 422)
   async sendEvent(
     @Param('id', caseId) id: string,
@@ -174,7 +177,14 @@ export class CasesController {
       await this.access.assertCase(tx, actor, id);
       const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);
       await this.audit.record(tx, actor, { action: 'pathway.event', caseId: id, resource: 'instance', resourceId: body.instanceId, detail: { type: body.type } });
-      return { instanceId: view.instanceId, state: view.state, status: view.status, allowedEvents: view.allowedEvents, revision: view.revision };
+      return {
+        instanceId: view.instanceId,
+        state: view.state,
+        status: view.status,
+        allowedEvents: view.allowedEvents,
+        availableEvents: view.availableEvents,
+        revision: view.revision,
+      };
     }, {
       // A replay is checked too: an agency removed from the case must not read a stored response.
       beforeReplay: () => this.access.assertCase(this.ds.manager, actor, id),

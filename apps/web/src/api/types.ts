@@ -82,6 +82,8 @@ export interface PathwayInstance {
   status: string;
   revision: number;
   allowedEvents: AllowedEvent[];
+  /** Every event of the current state, refused ones with enabled: false and the reason. */
+  availableEvents?: AllowedEvent[];
 }
 
 export interface Participant {

@@ -57,7 +57,7 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
   const stepTitles = svg ? titlesFromSvg(svg, leafIds(instance.state)) : [];
   const stepText = instance.stateTitle ?? (stepTitles.length ? stepTitles.join(', ') : describeState(instance.state));
   const mine = (e: AllowedEvent) => !e.roles?.length || !user || e.roles.some((r) => user.roles.includes(r));
-  const events = (instance.allowedEvents ?? []).filter(mine);
+  const events = (instance.availableEvents ?? instance.allowedEvents ?? []).filter(mine);
 
   return (
     <section className="card pathway" aria-labelledby={`${uid}-h`}>

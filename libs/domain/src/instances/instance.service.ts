@@ -31,7 +31,10 @@ export interface InstanceView {
   state: unknown;
   status: InstanceRow['status'];
   revision: number;
+  /** Events the case manager (or the roles named) may send now: guards evaluated. */
   allowedEvents: AllowedEvent[];
+  /** Every event of the current state, refused ones with `enabled: false` and the reason (for UIs). */
+  availableEvents: AllowedEvent[];
 }
 
 /** Who or what caused a change, for the event log. */
@@ -190,6 +193,7 @@ export class InstanceService {
   }
 
   view(row: InstanceRow, pathway: CompiledPathway, facts?: Awaited<ReturnType<typeof loadFacts>>): InstanceView {
+    const available = row.status === 'active' && facts ? allowedEvents(pathway, row.snapshot, facts) : [];
     return {
       instanceId: row.id,
       key: row.pathway_key,
@@ -197,7 +201,8 @@ export class InstanceService {
       state: row.state_value,
       status: row.status,
       revision: row.revision,
-      allowedEvents: row.status === 'active' && facts ? allowedEvents(pathway, row.snapshot, facts) : [],
+      allowedEvents: available.filter((e) => e.enabled),
+      availableEvents: available,
     };
   }
 
