@@ -128,6 +128,37 @@ describe('conferences: invitations, calendar files, moving with everything count
     await eventually(async () => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2, 5000, 'conference_changed to both');
   }, 20_000);
 
+  it('cancels a conference: reminders cancelled, invitees told, the calendar file says CANCEL', async () => {
+    const c = await openCase(t, p);
+    const conf = (
+      await t.request('POST', `/api/cases/${c.id}/conferences`, { token: p.tokens.coordinator, body: { scheduledAt: '2030-03-04T09:00:00Z' } })
+    ).body;
+    expect((await reminders(c.id)).filter((r) => r.conferenceId === conf.id && r.status === 'pending').length).toBeGreaterThan(0);
+
+    const staff = await t.request('POST', `/api/conferences/${conf.id}/cancel`, { token: p.tokens.police, body: {} });
+    expect(staff.status).toBe(403);
+    const cancelled = await t.request('POST', `/api/conferences/${conf.id}/cancel`, { token: p.tokens.coordinator, body: { reason: 'moved to next month' } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', sequence: 1 });
+
+    const left = (await reminders(c.id, 'all')).filter((r) => r.conferenceId === conf.id && !r.taskId);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((r) => r.status === 'cancelled')).toBe(true);
+    const calendar = parseEvent((await t.request('GET', `/api/conferences/${conf.id}/invite.ics`, { token: p.tokens.probation })).body);
+    expect(Number(calendar.sequence)).toBe(1);
+    expect((await t.request('GET', `/api/conferences/${conf.id}/invite.ics`, { token: p.tokens.probation })).body).toMatch(/METHOD:CANCEL/);
+    await eventually(
+      async () => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2,
+      5000,
+      'conference_changed to both webhook agencies',
+    );
+    const again = await t.request('POST', `/api/conferences/${conf.id}/attendance`, {
+      token: p.tokens.coordinator,
+      body: { agencyId: p.agencies.police.id, attended: true },
+    });
+    expect(again.status).toBe(409);
+  }, 20_000);
+
   it('moves reminders and report deadlines counted from the conference date in one step', async () => {
     const c = await openCase(t, p);
     await startPathway(t, p, c.id, key);

@@ -54,6 +54,7 @@ const Minutes = z
   })
   .strict();
 
+const CancelConference = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
 const caseId = new ZodPipe(uuid, 'Case id');
 const conferenceId = new ZodPipe(uuid, 'Conference id');
 
@@ -104,6 +105,19 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409)
   move(@Param('id', conferenceId) id: string, @Body(zodBody(MoveConference)) body: z.infer<typeof MoveConference>, @CurrentActor() actor: Actor) {
     return this.ds.transaction((tx) => this.conferences.reschedule(tx, actor, id, body));
+  }
+
+  @Post('conferences/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a scheduled conference (case managers)',
+    description:
+      'Its pending reminders are cancelled; each invitee gets conference_changed and its calendar file turns into METHOD:CANCEL with a higher SEQUENCE; conferenceDate moves to the next conference still ahead.',
+  })
+  @ApiZodBody(CancelConference)
+  @ApiProblems(400, 401, 403, 404, 409)
+  cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.conferences.cancel(tx, actor, id, body));
   }
 
   @Post('conferences/:id/attendance')

@@ -191,6 +191,55 @@ export class ConferenceService {
     return this.view(tx, conferenceId);
   }
 
+  /**
+   * Cancels a scheduled conference: its pending reminders are cancelled, each invitee gets
+   * `conference_changed` (its calendar file now says METHOD:CANCEL with a higher SEQUENCE), and the
+   * case's `conferenceDate` moves to the next conference still ahead.
+   */
+  async cancel(tx: Db, actor: Actor, conferenceId: string, input: { reason?: string } = {}) {
+    const conf = await this.load(tx, actor, conferenceId, true);
+    this.access.assertCaseManager(actor);
+    if (conf.status === 'cancelled') return this.view(tx, conferenceId);
+    if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be cancelled`);
+    const now = new Date();
+    const updated = (await one<ConferenceRow>(
+      tx,
+      `UPDATE conferences SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
+        WHERE id = $1 RETURNING id, case_id, scheduled_at, duration_minutes, location, status, sequence`,
+      [conferenceId],
+    ))!;
+    const cancelled = await this.reminders.cancelForConference(tx, conferenceId);
+    const ctx = (await loadCaseContext(tx, conf.case_id))!;
+    for (const invitee of await this.invitees(tx, conferenceId)) {
+      await this.notifications.create(tx, {
+        caseId: conf.case_id,
+        agencyId: invitee.agencyId,
+        kind: 'conference_changed',
+        title: conferenceTitle(ctx.case.reference),
+        conferenceId,
+        dueAt: new Date(conf.scheduled_at),
+        rule: { source: 'conference', conference: conferenceId, kind: 'conference_changed', sequence: updated.sequence, cancelled: true },
+        dedupeKey: `conference_changed:${conferenceId}:${updated.sequence}:${invitee.agencyId}`,
+      });
+    }
+    await this.logEvent(tx, actor, conf.case_id, 'conference.cancelled', {
+      conferenceId,
+      title: conferenceTitle(ctx.case.reference),
+      scheduledAt: new Date(conf.scheduled_at).toISOString(),
+      sequence: updated.sequence,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
+    await this.keyDate.sync(tx, conf.case_id, now);
+    await this.audit.record(tx, actor, {
+      action: 'conference.cancel',
+      caseId: conf.case_id,
+      resource: 'conference',
+      resourceId: conferenceId,
+      detail: { sequence: updated.sequence, remindersCancelled: cancelled },
+    });
+    return this.view(tx, conferenceId);
+  }
+
   /** Records whether an agency attended (or sent apologies); guards such as `quorumMet` are re-evaluated. */
   async recordAttendance(tx: Db, actor: Actor, conferenceId: string, input: { agencyId: string; attended: boolean; apologies?: string }) {
     const conf = await this.load(tx, actor, conferenceId, true);
