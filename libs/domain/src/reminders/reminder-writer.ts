@@ -202,38 +202,28 @@ export class ReminderWriter {
   }
 
   /** Cancels pending reminders by id and removes their queued jobs. */
-  async cancel(tx: Db, ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number }>(
-      tx,
-      `UPDATE reminders SET status = 'cancelled', updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id, generation`,
-      [ids],
-    );
-    await this.removeJobs(tx, rows);
-    return rows.length;
+  cancel(tx: Db, ids: string[]): Promise<number> {
+    return this.cancelWhere(tx, 'id = ANY($1::uuid[])', ids);
   }
 
   /** Cancels the pending reminders of these tasks and removes their queued jobs. */
-  async cancelForTasks(tx: Db, taskIds: string[]): Promise<number> {
-    if (taskIds.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number }>(
-      tx,
-      `UPDATE reminders SET status = 'cancelled', updated_at = now()
-        WHERE task_id = ANY($1::uuid[]) AND status = 'pending' RETURNING id, generation`,
-      [taskIds],
-    );
-    await this.removeJobs(tx, rows);
-    return rows.length;
+  cancelForTasks(tx: Db, taskIds: string[]): Promise<number> {
+    return this.cancelWhere(tx, 'task_id = ANY($1::uuid[])', taskIds);
   }
 
   /** Cancels the pending reminders of a conference itself (not of the tasks its minutes created). */
-  async cancelForConference(tx: Db, conferenceId: string): Promise<number> {
+  cancelForConference(tx: Db, conferenceId: string): Promise<number> {
+    return this.cancelWhere(tx, 'conference_id = $1 AND task_id IS NULL', conferenceId);
+  }
+
+  /** Cancels the pending reminders matching `condition` (with `$1` bound to `value`) and removes their jobs. */
+  private async cancelWhere(tx: Db, condition: string, value: string | string[]): Promise<number> {
+    if (Array.isArray(value) && value.length === 0) return 0;
     const rows = await many<{ id: string; generation: number }>(
       tx,
       `UPDATE reminders SET status = 'cancelled', updated_at = now()
-        WHERE conference_id = $1 AND task_id IS NULL AND status = 'pending' RETURNING id, generation`,
-      [conferenceId],
+        WHERE ${condition} AND status = 'pending' RETURNING id, generation`,
+      [value],
     );
     await this.removeJobs(tx, rows);
     return rows.length;

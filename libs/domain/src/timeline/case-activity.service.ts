@@ -31,6 +31,22 @@ const CONFERENCE_KINDS: Record<string, string> = {
  * conferences), tasks and notifications; the reminder list shows each reminder with the status of
  * its deliveries. Agency staff see only their own agency's tasks, reminders and notifications.
  */
+/** A `case_events` row with its instance and actor, as the timeline reads it. */
+interface EventRow {
+  at: Date;
+  type: string;
+  instance_id: string | null;
+  pathway_key: string | null;
+  version: number | null;
+  from_state: unknown;
+  to_state: unknown;
+  revision: number | null;
+  data: Record<string, unknown> | null;
+  actor_user_id: string | null;
+  actor_agency_id: string | null;
+  actor_name: string | null;
+}
+
 @Injectable()
 export class CaseActivityService {
   constructor(
@@ -46,20 +62,7 @@ export class CaseActivityService {
     const own = manager ? 'true' : 'x.agency_id = $2';
     const params = manager ? [caseId] : [caseId, actor.agencyId];
     const [events, tasks, notifications] = await Promise.all([
-      many<{
-        at: Date;
-        type: string;
-        instance_id: string | null;
-        pathway_key: string | null;
-        version: number | null;
-        from_state: unknown;
-        to_state: unknown;
-        revision: number | null;
-        data: Record<string, unknown> | null;
-        actor_user_id: string | null;
-        actor_agency_id: string | null;
-        actor_name: string | null;
-      }>(
+      many<EventRow>(
         db,
         `SELECT e.at, e.type, e.instance_id, i.pathway_key, i.version, e.from_state, e.to_state, e.revision, e.data,
                 e.actor_user_id, e.actor_agency_id, u.name AS actor_name
@@ -161,20 +164,7 @@ export class CaseActivityService {
     };
   }
 
-  private eventItem(e: {
-    at: Date;
-    type: string;
-    instance_id: string | null;
-    pathway_key: string | null;
-    version: number | null;
-    from_state: unknown;
-    to_state: unknown;
-    revision: number | null;
-    data: Record<string, unknown> | null;
-    actor_user_id: string | null;
-    actor_agency_id: string | null;
-    actor_name: string | null;
-  }): TimelineItem {
+  private eventItem(e: EventRow): TimelineItem {
     const actor = e.actor_user_id ? { userId: e.actor_user_id, agencyId: e.actor_agency_id, name: e.actor_name } : undefined;
     const system = typeof e.data?.system === 'string' ? e.data.system : undefined;
     const by = actor ? { actor } : system ? { system } : {};
