@@ -54,9 +54,10 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   const ds = recordingDataSource(pool, sink);
   const access = new AccessService();
   const audit = new AuditService(ds);
-  const notifications = new NotificationWriter({ publicUrl: 'http://127.0.0.1' } as AppConfig);
+  const config = { publicUrl: 'http://127.0.0.1', defaultCountry: 'NL' } as AppConfig;
+  const notifications = new NotificationWriter(config);
   const reminders = new ReminderWriter();
-  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications);
+  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config);
   return {
     ds,
     tasks: new TaskService(ds, access, audit, instances, reminders),

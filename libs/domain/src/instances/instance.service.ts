@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../../core/src/config/config.module.js';
+import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -55,7 +57,17 @@ export class InstanceService {
     private readonly catalog: PathwayCatalog,
     private readonly tasks: TaskWriter,
     private readonly notifications: NotificationWriter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The partnership's calendar for working-day due dates: the lead agency's country and time zone
+   * (its public holidays count), or DEFAULT_COUNTRY.
+   */
+  private calendarOf(ctx: CaseContext): { country: string; timezone?: string } {
+    const lead = ctx.participants.find((p) => p.agency_id === ctx.case.lead_agency_id);
+    return lead ? { country: lead.country, timezone: lead.timezone } : { country: this.config.defaultCountry };
+  }
 
   /** Starts the published version of pathway `key` for a case, inside the caller's transaction. */
   async start(tx: Db, caseId: string, key: string, cause: Cause, startedBy?: string): Promise<InstanceRow> {
@@ -76,7 +88,7 @@ export class InstanceService {
     const pathway = await this.catalog.compiledVersion(key, version, tx);
     const now = new Date();
     const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.key_dates);
-    const step = startInstance(pathway, { now, facts });
+    const step = startInstance(pathway, { now, facts, ...this.calendarOf(ctx) });
     const row = await InstanceRepository.insert(tx, {
       caseId: ctx.case.id,
       key,
@@ -127,7 +139,7 @@ export class InstanceService {
       });
     }
     const now = new Date();
-    const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+    const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
     return this.view({ ...row, snapshot: step.snapshot, state_value: step.value, status: step.status, revision }, pathway, facts);
   }
@@ -155,7 +167,7 @@ export class InstanceService {
       const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
       const now = new Date();
       const event = { type: timer.event };
-      const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+      const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
       await tx.query(`UPDATE timers SET status = $2, settled_at = now() WHERE id = $1`, [timer.id, step.changed ? 'fired' : 'stale']);
       if (!step.changed) return 'stale';
       await this.commitStep(tx, ctx, row, pathway, step, event, now, { system: 'timer' });
@@ -175,7 +187,7 @@ export class InstanceService {
     const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
     const now = new Date();
     const event = { type: 'convene.reevaluate' };
-    const step = applyEvent(pathway, row.snapshot, event, { now, facts });
+    const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     if (!step.changed) return false;
     await this.commitStep(tx, ctx, row, pathway, step, event, now, cause);
     return true;
