@@ -50,6 +50,21 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
     expect(accept.reason).toMatch(/task/i);
   });
 
+  it('points at an earlier case of the same person opened within 12 months', async () => {
+    const subject = { name: `Repeat Person ${randomUUID().slice(0, 6)}`, dateOfBirth: '1988-05-06' };
+    const open = (name: string, dateOfBirth?: string) =>
+      t.request('POST', '/api/cases', {
+        token: p.tokens.coordinator,
+        body: { subject: { name, ...(dateOfBirth ? { dateOfBirth } : {}) }, leadAgencyId: p.agencies.coordinator.id, participants: [] },
+      });
+    const first = await open(subject.name, subject.dateOfBirth);
+    expect(first.body.possibleRepeatOf).toEqual([]);
+    const second = await open(subject.name.toUpperCase(), subject.dateOfBirth);
+    expect(second.body.possibleRepeatOf).toEqual([expect.objectContaining({ id: first.body.id, reference: first.body.reference })]);
+    const otherPerson = await open(subject.name, '1999-01-01');
+    expect(otherPerson.body.possibleRepeatOf).toEqual([]);
+  });
+
   it('refuses a guarded event with 422 and the reason, then allows it once the tasks are done', async () => {
     const { caseId, instanceId } = await openReferral();
     const refused = await t.request('POST', `/api/cases/${caseId}/events`, {

@@ -79,7 +79,10 @@ export class CasesController {
   @Post()
   @ApiOperation({ summary: 'Open a case (case managers). The lead agency takes part as coordinator unless listed.' })
   @ApiZodBody(CreateCase)
-  @ApiCreatedResponse({ description: 'The case, with a readable reference such as CNV-2026-0001 and status "open"' })
+  @ApiCreatedResponse({
+    description:
+      'The case, with a readable reference such as CNV-2026-0001 and status "open"; `possibleRepeatOf` lists cases of the same person opened in the last 12 months that the caller can see (a repeat referral, DOMAIN practice)',
+  })
   @ApiProblems(400, 401, 403, 422)
   create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor) {
     return this.ds.transaction((tx) => this.cases.create(tx, actor, body));

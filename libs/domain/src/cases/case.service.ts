@@ -86,7 +86,26 @@ export class CaseService {
       [row!.id, actor.userId, actor.agencyId, JSON.stringify({ reference })],
     );
     await this.audit.record(tx, actor, { action: 'case.create', caseId: row!.id, resource: 'case', resourceId: row!.id });
-    return this.detail(tx, actor, row!.id, { audit: false });
+    const detail = await this.detail(tx, actor, row!.id, { audit: false });
+    return { ...detail, possibleRepeatOf: await this.earlierReferrals(tx, actor, row!.id, input.subject) };
+  }
+
+  /**
+   * Cases of the same person (same name, and the same date of birth when both are known) opened in
+   * the last 12 months and visible to the caller: practice counts a referral within 12 months as a
+   * repeat, not a new case. The case manager decides (the referral pathway's MARK_REPEAT).
+   */
+  private async earlierReferrals(tx: Db, actor: Actor, caseId: string, subject: CreateCaseInput['subject']) {
+    const filter = this.access.caseFilter(actor, 'c', 4);
+    return many<{ id: string; reference: string; status: string; createdAt: Date }>(
+      tx,
+      `SELECT c.id, c.reference, c.status, c.created_at AS "createdAt" FROM cases c
+        WHERE c.id <> $1 AND lower(c.subject->>'name') = lower($2)
+          AND ($3::text IS NULL OR c.subject->>'dateOfBirth' IS NULL OR c.subject->>'dateOfBirth' = $3)
+          AND c.created_at > now() - interval '12 months' AND ${filter.sql}
+        ORDER BY c.created_at DESC LIMIT 5`,
+      [caseId, subject.name, subject.dateOfBirth ?? null, ...filter.params],
+    );
   }
 
   async list(actor: Actor, f: CaseFilters) {
