@@ -6,23 +6,8 @@ import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
-
-export const AGENCY_KINDS = [
-  'local_authority',
-  'probation',
-  'police',
-  'prison',
-  'health',
-  'mental_health',
-  'social_services',
-  'housing',
-  'education',
-  'employment',
-  'youth_justice',
-  'exit_programme',
-  'victim_support',
-  'other',
-] as const;
+// The server's list (pure, no imports), so the form offers exactly the kinds the API accepts.
+import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds';
 
 const EMPTY = { name: '', kind: 'local_authority', email: '', webhookUrl: '', webhookSecret: '', locale: '', timezone: '' };
 

@@ -48,28 +48,8 @@ export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; 
       <h2 id="dry-run-h">{t('pathways.dryRun')}</h2>
       <p className="hint">{t('pathways.dryRunHint')}</p>
       <form onSubmit={run} className="row">
-        <Field label={t('pathways.from')}>
-          {(id) => (
-            <select id={id} value={from} onChange={(e) => setFrom(e.target.value)}>
-              {sorted.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('pathways.to')}>
-          {(id) => (
-            <select id={id} value={to} onChange={(e) => setTo(e.target.value)}>
-              {sorted.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <VersionSelect label={t('pathways.from')} versions={sorted} value={from} onChange={setFrom} />
+        <VersionSelect label={t('pathways.to')} versions={sorted} value={to} onChange={setTo} />
         <button type="submit" disabled={busy || !from || !to}>
           {t('pathways.runDryRun')}
         </button>
@@ -101,5 +81,21 @@ export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; 
         </div>
       ) : null}
     </section>
+  );
+}
+
+function VersionSelect(props: { label: string; versions: Array<{ version: number }>; value: string; onChange: (value: string) => void }) {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+          {props.versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              {v.version}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
