@@ -150,8 +150,7 @@ export class CasesController {
       await this.access.assertCase(tx, actor, id);
       const row = await this.instances.start(tx, id, body.key, { actor });
       await this.audit.record(tx, actor, { action: 'pathway.start', caseId: id, resource: 'instance', resourceId: row.id, detail: { key: body.key } });
-      const fresh = (await this.instances.views(tx, id, {})).find((v) => v.instanceId === row.id)!;
-      return { instanceId: row.id, key: row.pathway_key, version: row.version, state: fresh.state, status: fresh.status, revision: fresh.revision };
+      return { instanceId: row.id, key: row.pathway_key, version: row.version, state: row.state_value, status: row.status, revision: row.revision };
     });
   }
 
