@@ -5,6 +5,7 @@
 //   node scripts/test.mjs [all|unit|integration|e2e|queue] [extra jest args]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -78,7 +79,8 @@ async function freshTestDatabase() {
   if (!serverUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(root, '.data', 'test-postgres'),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54339),
+      // A free port unless one is given: two test runs (two checkouts) never collide.
+      port: Number(process.env.EMBEDDED_PG_PORT ?? (await freePort())),
       database: 'postgres',
     });
     serverUrl = embedded.url;
@@ -94,4 +96,15 @@ async function freshTestDatabase() {
   const url = new URL(serverUrl);
   url.pathname = `/${TEST_DB}`;
   return url.toString();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
