@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NotificationWriter } from '../../../libs/domain/src/notifications/notification-writer.js';
 import { ReminderDispatcher } from '../../../libs/domain/src/reminders/reminder-dispatcher.js';
-import { seedPartnership, startTestApp, type Partnership, type TestApp } from '../../support/app.js';
+import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../../support/app.js';
 import { openCase } from './support/scenario.js';
 
 /**
@@ -65,5 +66,48 @@ describe('reminder dispatch', () => {
     expect(await notificationsOf(r.id)).toEqual([]);
     const [row] = (await t.db.query(`SELECT status FROM reminders WHERE id = $1`, [r.id])) as Array<{ status: string }>;
     expect(row.status).toBe('skipped');
+  });
+
+  it('lets a task be completed while its reminder is being sent (no deadlock, no 500)', async () => {
+    const c = await openCase(t, p);
+    const r = await pendingReminder(c.id);
+    // The dispatcher's transaction, held open half-way: it has locked the reminder row.
+    const held = t.db.createQueryRunner();
+    await held.connect();
+    try {
+      await held.startTransaction();
+      await held.query(`SELECT id FROM reminders WHERE id = $1 FOR NO KEY UPDATE`, [r.id]);
+      // The agency completes the task meanwhile: its transaction waits for the reminder row.
+      const completing = t.request('POST', `/api/tasks/${r.taskId}/complete`, { token: p.tokens.probation, body: { outcome: 'done' } });
+      await eventually(
+        async () =>
+          ((await t.db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE reminders%'`,
+          )) as unknown[]).length > 0,
+        10_000,
+        'the completion to wait for the reminder row',
+      );
+      // The dispatcher goes on: its message references the task, whose row the completion holds.
+      const created = await t.app.get(NotificationWriter).create(held.manager, {
+        caseId: c.id,
+        agencyId: p.agencies.probation.id,
+        kind: 'reminder',
+        title: 'Submit risk assessment',
+        taskId: r.taskId,
+        conferenceId: null,
+        reminderId: r.id,
+        dueAt: null,
+        rule: { reminderId: r.id, generation: 1 },
+        dedupeKey: `reminder:${r.id}:1`,
+      });
+      await held.commitTransaction();
+      expect(created).toEqual(expect.any(String));
+      const done = await completing;
+      expect(done.status).toBe(200);
+      expect(done.body.status).toBe('done');
+    } finally {
+      if (held.isTransactionActive) await held.rollbackTransaction();
+      await held.release();
+    }
   });
 });

@@ -29,6 +29,9 @@ export function toProblem(error: unknown): Problem {
         : error.message;
     return problem(STATUS_CODE[status] ?? 'error', status, sanitiseDetail(status, detail));
   }
+  if (isConcurrencyFailure(error)) {
+    return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.');
+  }
   const status = httpStatusOf(error);
   if (status && status >= 400 && status < 500) {
     // body-parser and friends: a malformed or oversized body.
@@ -37,6 +40,17 @@ export function toProblem(error: unknown): Problem {
     return problem(STATUS_CODE[status] ?? 'bad_request', status, detail);
   }
   return problem('internal', 500, 'Something went wrong on our side. It has been logged.', { title: 'Internal error' });
+}
+
+/**
+ * PostgreSQL gave up on this transaction because of another one (deadlock detected, serialization
+ * failure): it rolled back whole, so the caller may simply retry. Said as a 409, not a 500.
+ */
+function isConcurrencyFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || !error) return false;
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.code ?? e.driverError?.code;
+  return code === '40P01' || code === '40001';
 }
 
 function httpStatusOf(error: unknown): number | undefined {

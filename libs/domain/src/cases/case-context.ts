@@ -29,7 +29,7 @@ export async function loadCaseContext(db: Db, caseId: string, lock = false): Pro
             coalesce((SELECT json_agg(json_build_object('agency_id', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone)
                                 ORDER BY p.added_at, p.agency_id)
                         FROM case_participants p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id), '[]') AS participants
-       FROM cases c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`,
+       FROM cases c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE OF c' : ''}`,
     [caseId],
   );
   if (!row) return undefined;

@@ -53,7 +53,7 @@ export class ConferenceKeyDate {
          FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
         WHERE t.case_id = $1 AND t.status = 'open' AND t.spec IS NOT NULL
           AND (t.spec->'due'->>'before' = $2 OR t.spec->'due'->>'after' = $2)
-        ORDER BY t.created_at, t.id FOR UPDATE OF t`,
+        ORDER BY t.created_at, t.id FOR NO KEY UPDATE OF t`,
       [caseId, CONFERENCE_KEY_DATE],
     );
     const changed: Array<{ taskId: string; from: Date | null; to: Date | null }> = [];

@@ -418,7 +418,7 @@ export class ConferenceService {
     if (!isUuid(conferenceId)) throw new DomainError('not_found', 'Conference not found');
     const row = await one<ConferenceRow>(
       db,
-      `SELECT id, case_id, scheduled_at, duration_minutes, location, status, sequence FROM conferences WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT id, case_id, scheduled_at, duration_minutes, location, status, sequence FROM conferences WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [conferenceId],
     );
     if (!row) throw new DomainError('not_found', 'Conference not found');

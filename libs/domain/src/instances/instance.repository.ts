@@ -18,7 +18,7 @@ const COLUMNS = 'id, case_id, pathway_key, version, snapshot, state_value, statu
 
 export const InstanceRepository = {
   async get(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<InstanceRow | undefined> {
-    return one<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]);
+    return one<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
   },
 
   async forCase(db: Db, caseId: string): Promise<InstanceRow[]> {

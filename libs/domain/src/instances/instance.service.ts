@@ -153,7 +153,7 @@ export class InstanceService {
     return this.ds.transaction(async (tx) => {
       const timer = await one<{ id: string; instance_id: string; event: string; status: string }>(
         tx,
-        `SELECT id, instance_id, event, status FROM timers WHERE id = $1 FOR UPDATE`,
+        `SELECT id, instance_id, event, status FROM timers WHERE id = $1 FOR NO KEY UPDATE`,
         [timerRowId],
       );
       if (!timer || timer.status !== 'pending') return 'skipped';

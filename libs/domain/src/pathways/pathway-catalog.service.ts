@@ -189,7 +189,7 @@ export class PathwayCatalog {
       `INSERT INTO pathways (key, title) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET title = pathways.title`,
       [key, def.title],
     );
-    await tx.query('SELECT 1 FROM pathways WHERE key = $1 FOR UPDATE', [key]);
+    await tx.query('SELECT 1 FROM pathways WHERE key = $1 FOR NO KEY UPDATE', [key]);
     const latest = await one<{ version: number; definition: PathwayDefinition }>(
       tx,
       'SELECT version, definition FROM pathway_versions WHERE key = $1 ORDER BY version DESC LIMIT 1',
@@ -220,7 +220,7 @@ export class PathwayCatalog {
   async publish(tx: Db, key: string, version: number, actor: Actor | null): Promise<VersionRow> {
     const row = await one<{ status: VersionStatus; checksum: string; definition: PathwayDefinition }>(
       tx,
-      'SELECT status, checksum, definition FROM pathway_versions WHERE key = $1 AND version = $2 FOR UPDATE',
+      'SELECT status, checksum, definition FROM pathway_versions WHERE key = $1 AND version = $2 FOR NO KEY UPDATE',
       [key, version],
     );
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);
@@ -275,7 +275,7 @@ export class PathwayCatalog {
   ): Promise<VersionRow & { runningInstances: number; changed: boolean }> {
     const row = await one<{ status: VersionStatus; checksum: string }>(
       tx,
-      'SELECT status, checksum FROM pathway_versions WHERE key = $1 AND version = $2 FOR UPDATE',
+      'SELECT status, checksum FROM pathway_versions WHERE key = $1 AND version = $2 FOR NO KEY UPDATE',
       [key, version],
     );
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);

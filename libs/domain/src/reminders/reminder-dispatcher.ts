@@ -39,7 +39,7 @@ export class ReminderDispatcher {
       const r = await one<ReminderRow>(
         tx,
         `SELECT id, case_id, task_id, conference_id, agency_id, kind, status, generation, rule
-           FROM reminders WHERE id = $1 FOR UPDATE`,
+           FROM reminders WHERE id = $1 FOR NO KEY UPDATE`,
         [reminderId],
       );
       if (!r) return 'missing';

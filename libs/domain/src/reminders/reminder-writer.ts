@@ -151,7 +151,7 @@ export class ReminderWriter {
       tx,
       `SELECT id, agency_id, kind, rule->>'offset' AS offset, due_at FROM reminders
         WHERE status = 'pending' AND ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'}
-        ORDER BY id FOR UPDATE`,
+        ORDER BY id FOR NO KEY UPDATE`,
       [owner.taskId ?? owner.conferenceId],
     );
     const keyOf = (agencyId: string, kind: string, offset: string) => `${agencyId}|${kind}|${offset}`;

@@ -76,7 +76,7 @@ export class TaskService {
     const row = await one<{ id: string; caseId: string; instanceId: string | null; status: string; assigneeAgencyId: string | null; title: string }>(
       db,
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.id = t.case_id
-        WHERE t.id = $1 AND ${cases.sql} AND ${tasks.sql}${lock ? ' FOR UPDATE OF t' : ''}`,
+        WHERE t.id = $1 AND ${cases.sql} AND ${tasks.sql}${lock ? ' FOR NO KEY UPDATE OF t' : ''}`,
       [taskId, ...cases.params, ...tasks.params],
     );
     if (!row) throw new DomainError('not_found', 'Task not found');
