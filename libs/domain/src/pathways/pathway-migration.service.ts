@@ -208,9 +208,10 @@ export class PathwayMigrationService {
   /** An instance that failed unexpectedly is reported, not allowed to hide the others' results. */
   private failure(instanceId: string, req: MigrationRequest, error: unknown): MigrationItem {
     if (error instanceof DomainError) return refusedItem(instanceId, req, [error.detail]);
-    // A timer firing locks its timer row, then the instance; a migration locks them the other way round.
+    // Timers, events and migrations all lock the instance before its rows; should PostgreSQL still
+    // give up on a lock cycle, the instance's transaction rolled back whole and may be retried.
     if ((error as { code?: string } | null)?.code === '40P01') {
-      return refusedItem(instanceId, req, ['a timer of this instance fired at the same moment; nothing was changed: run the migration again']);
+      return refusedItem(instanceId, req, ['another change to this instance happened at the same moment; nothing was changed: run the migration again']);
     }
     this.logger.error({ instanceId, err: { type: (error as Error)?.name, message: (error as Error)?.message } }, 'migrating an instance failed');
     return refusedItem(instanceId, req, ['the migration of this instance failed unexpectedly and changed nothing (see the server log)']);

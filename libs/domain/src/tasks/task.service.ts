@@ -6,6 +6,7 @@ import { many, one, type Db } from '../db.js';
 import { hasRole, type Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { InstanceRepository } from '../instances/instance.repository.js';
 import { InstanceService } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
 
@@ -100,6 +101,10 @@ export class TaskService {
    * sends become available; they do not fire by themselves.
    */
   async complete(tx: Db, actor: Actor, taskId: string, input: { outcome?: string; note?: string }) {
+    // Locks in the order a pathway event takes them — the instance, then its tasks — so a
+    // completion and an event on the same instance queue up instead of deadlocking.
+    const { instanceId } = await this.get(tx, actor, taskId);
+    if (instanceId) await InstanceRepository.get(tx, instanceId, { lock: true });
     const task = await this.get(tx, actor, taskId, true);
     this.assertActs(actor, task);
     if (task.status === 'done') return task;
