@@ -5,7 +5,7 @@ describe('toProblem', () => {
   it('answers a transaction PostgreSQL aborted for a concurrent one (deadlock, serialization) with a 409', () => {
     for (const code of ['40P01', '40001']) {
       const p = toProblem(Object.assign(new Error('deadlock detected'), { code }));
-      expect(p).toMatchObject({ status: 409, type: 'https://convene.dev/problems/conflict' });
+      expect(p).toMatchObject({ status: 409, type: 'https://convene.dev/problems/conflict', retryable: true });
       expect(p.detail).toMatch(/try again/i);
       expect(JSON.stringify(p)).not.toContain('deadlock detected');
     }

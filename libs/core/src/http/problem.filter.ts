@@ -30,7 +30,7 @@ export function toProblem(error: unknown): Problem {
     return problem(STATUS_CODE[status] ?? 'error', status, sanitiseDetail(status, detail));
   }
   if (isConcurrencyFailure(error)) {
-    return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.');
+    return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.', { retryable: true });
   }
   const status = httpStatusOf(error);
   if (status && status >= 400 && status < 500) {

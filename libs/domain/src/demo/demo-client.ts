@@ -40,7 +40,13 @@ export class DemoClient {
 
   /** Sends a request and fails unless the status is one of `expected`. */
   async call(method: string, path: string, token: string | undefined, body?: unknown, expected: number[] = [200, 201]): Promise<DemoResponse> {
-    const res = await this.send(method, path, token, body);
+    let res = await this.send(method, path, token, body);
+    // A transaction PostgreSQL aborted for a concurrent one (the worker sending a reminder, say)
+    // changed nothing and says so: send it again.
+    for (let retry = 1; retry <= 3 && res.status === 409 && res.body?.retryable === true; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * retry));
+      res = await this.send(method, path, token, body);
+    }
     if (!expected.includes(res.status)) {
       throw new DemoSeedError(`${method} ${path} answered ${res.status}: ${describe(res.body)}`, res.status);
     }
