@@ -11,6 +11,13 @@ describe('toProblem', () => {
     }
   });
 
+  it('answers a unique violation that escaped the services (a lost creation race) with a 409', () => {
+    const p = toProblem(Object.assign(new Error('duplicate key value violates unique constraint "x"'), { code: '23505' }));
+    expect(p).toMatchObject({ status: 409, type: 'https://convene.dev/problems/conflict' });
+    expect(p.retryable).toBeUndefined();
+    expect(JSON.stringify(p)).not.toContain('duplicate key');
+  });
+
   it('answers any other database failure with a bare 500 that names nothing', () => {
     const p = toProblem(Object.assign(new Error('relation "cases" does not exist'), { code: '42P01' }));
     expect(p.status).toBe(500);

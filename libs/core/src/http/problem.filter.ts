@@ -29,8 +29,16 @@ export function toProblem(error: unknown): Problem {
         : error.message;
     return problem(STATUS_CODE[status] ?? 'error', status, sanitiseDetail(status, detail));
   }
-  if (isConcurrencyFailure(error)) {
+  const sqlState = sqlStateOf(error);
+  if (sqlState === '40P01' || sqlState === '40001') {
+    // PostgreSQL gave up on this transaction because of another one (deadlock, serialization
+    // failure): it rolled back whole, so the same request may simply be sent again.
     return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.', { retryable: true });
+  }
+  if (sqlState === '23505') {
+    // Duplicates a user can cause are refused with their own message before they reach here; one
+    // that gets this far lost a race with a concurrent request creating the same record.
+    return problem('conflict', 409, 'A concurrent request created the same record; nothing was saved. Reload and check.');
   }
   const status = httpStatusOf(error);
   if (status && status >= 400 && status < 500) {
@@ -42,15 +50,12 @@ export function toProblem(error: unknown): Problem {
   return problem('internal', 500, 'Something went wrong on our side. It has been logged.', { title: 'Internal error' });
 }
 
-/**
- * PostgreSQL gave up on this transaction because of another one (deadlock detected, serialization
- * failure): it rolled back whole, so the caller may simply retry. Said as a 409, not a 500.
- */
-function isConcurrencyFailure(error: unknown): boolean {
-  if (typeof error !== 'object' || !error) return false;
+/** The SQLSTATE of a PostgreSQL error, as the driver or TypeORM's wrapper carries it. */
+function sqlStateOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || !error) return undefined;
   const e = error as { code?: unknown; driverError?: { code?: unknown } };
   const code = e.code ?? e.driverError?.code;
-  return code === '40P01' || code === '40001';
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 function httpStatusOf(error: unknown): number | undefined {
@@ -74,11 +79,28 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
+    const sqlState = sqlStateOf(error);
+    if (p.status === 409 && sqlState) {
+      const e = error as { constraint?: string; driverError?: { constraint?: string } };
+      this.logger.warn({ sqlState, constraint: e.constraint ?? e.driverError?.constraint }, 'transaction lost a race with a concurrent one');
+    }
     if (p.status >= 500) {
       // Message and error type only: request data may hold personal data.
-      this.logger.error({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, 'unhandled error');
+      this.logger.error({ err: describeError(error, sqlState) }, 'unhandled error');
     }
     if (res.headersSent) return;
     sendProblem(res, p);
   }
+}
+
+/**
+ * What the log may say about an unhandled error. PostgreSQL's messages can quote the offending value
+ * ('invalid input syntax for type uuid: "…"'), so a database error is described by its SQLSTATE and
+ * the schema objects involved, never its message.
+ */
+function describeError(error: unknown, sqlState: string | undefined): Record<string, unknown> {
+  const e = (error ?? {}) as { name?: string; message?: string; driverError?: Record<string, unknown> } & Record<string, unknown>;
+  if (!sqlState) return { type: e.name, message: e.message };
+  const source = e.driverError ?? e;
+  return { type: e.name, sqlState, table: source.table, column: source.column, constraint: source.constraint, routine: source.routine };
 }
