@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { SQL_STATE, sqlStateOf } from '../../core/src/database/sql-state.js';
 
 /** A connection or a transaction: repositories take either, so callers decide the unit of work. */
 export type Db = EntityManager;
@@ -25,5 +26,4 @@ export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promi
   return (await many<T>(db, sql, params))[0];
 }
 
-export const isUniqueViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+export const isUniqueViolation = (error: unknown) => sqlStateOf(error) === SQL_STATE.uniqueViolation;

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { SQL_STATE, isConcurrencyFailure, sqlStateOf } from '../database/sql-state.js';
 import { DomainError } from './domain-error.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from './problem.js';
 
@@ -29,13 +30,12 @@ export function toProblem(error: unknown): Problem {
         : error.message;
     return problem(STATUS_CODE[status] ?? 'error', status, sanitiseDetail(status, detail));
   }
-  const sqlState = sqlStateOf(error);
-  if (sqlState === '40P01' || sqlState === '40001') {
+  if (isConcurrencyFailure(error)) {
     // PostgreSQL gave up on this transaction because of another one (deadlock, serialization
     // failure): it rolled back whole, so the same request may simply be sent again.
     return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.', { retryable: true });
   }
-  if (sqlState === '23505') {
+  if (sqlStateOf(error) === SQL_STATE.uniqueViolation) {
     // Duplicates a user can cause are refused with their own message before they reach here; one
     // that gets this far lost a race with a concurrent request creating the same record.
     return problem('conflict', 409, 'A concurrent request created the same record; nothing was saved. Reload and check.');
@@ -48,14 +48,6 @@ export function toProblem(error: unknown): Problem {
     return problem(STATUS_CODE[status] ?? 'bad_request', status, detail);
   }
   return problem('internal', 500, 'Something went wrong on our side. It has been logged.', { title: 'Internal error' });
-}
-
-/** The SQLSTATE of a PostgreSQL error, as the driver or TypeORM's wrapper carries it. */
-function sqlStateOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || !error) return undefined;
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e.code ?? e.driverError?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 function httpStatusOf(error: unknown): number | undefined {
@@ -80,23 +72,17 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
     const sqlState = sqlStateOf(error);
-    if (p.status === 409 && sqlState) {
-      const e = error as { constraint?: string; driverError?: { constraint?: string } };
-      this.logger.warn({ sqlState, constraint: e.constraint ?? e.driverError?.constraint }, 'transaction lost a race with a concurrent one');
-    }
-    if (p.status >= 500) {
-      // Message and error type only: request data may hold personal data.
-      this.logger.error({ err: describeError(error, sqlState) }, 'unhandled error');
-    }
+    if (p.status === 409 && sqlState) this.logger.warn({ err: describeError(error, sqlState) }, 'transaction lost a race with a concurrent one');
+    if (p.status >= 500) this.logger.error({ err: describeError(error, sqlState) }, 'unhandled error');
     if (res.headersSent) return;
     sendProblem(res, p);
   }
 }
 
 /**
- * What the log may say about an unhandled error. PostgreSQL's messages can quote the offending value
- * ('invalid input syntax for type uuid: "…"'), so a database error is described by its SQLSTATE and
- * the schema objects involved, never its message.
+ * What the log may say about an error. Request data may hold personal data, and PostgreSQL's
+ * messages can quote the offending value ('invalid input syntax for type uuid: "…"'), so a database
+ * error is described by its SQLSTATE and the schema objects involved, never by its message.
  */
 function describeError(error: unknown, sqlState: string | undefined): Record<string, unknown> {
   const e = (error ?? {}) as { name?: string; message?: string; driverError?: Record<string, unknown> } & Record<string, unknown>;

@@ -21,6 +21,20 @@ export const InstanceRepository = {
     return one<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
   },
 
+  /**
+   * Locks and returns the instance a task or timer row belongs to, in one statement: whatever
+   * changes an instance locks it before the rows that hang off it, so writers queue up instead of
+   * deadlocking. Undefined when the row does not exist or belongs to no instance.
+   */
+  async lockOwnerOf(db: Db, owned: { taskId: string } | { timerId: string }): Promise<InstanceRow | undefined> {
+    const [table, id] = 'taskId' in owned ? ['tasks', owned.taskId] : ['timers', owned.timerId];
+    return one<InstanceRow>(
+      db,
+      `SELECT ${COLUMNS} FROM pathway_instances WHERE id = (SELECT instance_id FROM ${table} WHERE id = $1) FOR NO KEY UPDATE`,
+      [id],
+    );
+  },
+
   async forCase(db: Db, caseId: string): Promise<InstanceRow[]> {
     return many<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
   },

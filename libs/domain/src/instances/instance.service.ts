@@ -152,9 +152,7 @@ export class InstanceService {
   async fireTimer(timerRowId: string): Promise<'fired' | 'stale' | 'skipped'> {
     return this.ds.transaction(async (tx) => {
       // The instance first, then its timer: the order an event or a migration locks them in.
-      const owner = await one<{ instance_id: string }>(tx, `SELECT instance_id FROM timers WHERE id = $1`, [timerRowId]);
-      if (!owner) return 'skipped';
-      const row = await InstanceRepository.get(tx, owner.instance_id, { lock: true });
+      const row = await InstanceRepository.lockOwnerOf(tx, { timerId: timerRowId });
       const timer = await one<{ id: string; instance_id: string; event: string; status: string }>(
         tx,
         `SELECT id, instance_id, event, status FROM timers WHERE id = $1 FOR NO KEY UPDATE`,

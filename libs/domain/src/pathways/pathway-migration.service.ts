@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CompiledPathway, PathwayDefinition } from '../../../engine/src/index.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
+import { isConcurrencyFailure } from '../../../core/src/database/sql-state.js';
 import { AuditService } from '../audit/audit.service.js';
 import { loadCaseContext } from '../cases/case-context.js';
 import { many, type Db } from '../db.js';
@@ -210,7 +211,7 @@ export class PathwayMigrationService {
     if (error instanceof DomainError) return refusedItem(instanceId, req, [error.detail]);
     // Timers, events and migrations all lock the instance before its rows; should PostgreSQL still
     // give up on a lock cycle, the instance's transaction rolled back whole and may be retried.
-    if ((error as { code?: string } | null)?.code === '40P01') {
+    if (isConcurrencyFailure(error)) {
       return refusedItem(instanceId, req, ['another change to this instance happened at the same moment; nothing was changed: run the migration again']);
     }
     this.logger.error({ instanceId, err: { type: (error as Error)?.name, message: (error as Error)?.message } }, 'migrating an instance failed');

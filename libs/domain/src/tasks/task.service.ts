@@ -101,10 +101,8 @@ export class TaskService {
    * sends become available; they do not fire by themselves.
    */
   async complete(tx: Db, actor: Actor, taskId: string, input: { outcome?: string; note?: string }) {
-    // Locks in the order a pathway event takes them — the instance, then its tasks — so a
-    // completion and an event on the same instance queue up instead of deadlocking.
-    const { instanceId } = await this.get(tx, actor, taskId);
-    if (instanceId) await InstanceRepository.get(tx, instanceId, { lock: true });
+    // The instance first, then the task: the order a pathway event locks them in.
+    if (isUuid(taskId)) await InstanceRepository.lockOwnerOf(tx, { taskId });
     const task = await this.get(tx, actor, taskId, true);
     this.assertActs(actor, task);
     if (task.status === 'done') return task;
