@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every tier. Unit tests in parallel; integration and end-to-end tests in band against a
 // real PostgreSQL — DATABASE_URL's server, or an embedded one under .data/test-postgres — in a fresh
-// database `convene_test`, and the real queue backend (BullMQ on PostgreSQL; Redis too with REDIS_URL).
+// database of this run's own (`convene_test_<run>`, dropped at the end), and the real queue backend
+// (BullMQ on PostgreSQL; Redis too with REDIS_URL). Two runs on one server never touch each other.
 //   node scripts/test.mjs [all|unit|integration|e2e|queue] [extra jest args]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,8 @@ import { startEmbeddedPostgres } from '../libs/core/src/database/embedded-postgr
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [tier = 'all', ...extra] = process.argv.slice(2);
-const TEST_DB = 'convene_test';
+const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+const TEST_DB = `convene_test_${RUN_ID}`;
 
 // Integration tiers boot the app and seed a partnership over HTTP (scrypt-hashed users): a few
 // seconds per file, more on a loaded machine — so their hooks and tests get a minute.
@@ -53,12 +55,13 @@ const env = {
   ...process.env,
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-  QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? `t${Date.now().toString(36)}`,
+  QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? `t${RUN_ID}`,
   JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-not-for-production-0123456789',
-  DATA_DIR: process.env.DATA_DIR ?? path.join(root, '.data', 'test'),
+  DATA_DIR: process.env.DATA_DIR ?? path.join(root, '.data', `test-${RUN_ID}`),
 };
 
 let embedded;
+let serverUrl;
 let status = 0;
 try {
   if (tier !== 'unit') env.DATABASE_URL = await freshTestDatabase();
@@ -69,13 +72,15 @@ try {
     if (status !== 0) break;
   }
 } finally {
+  if (serverUrl) await dropTestDatabase().catch((error) => console.error(`note: could not drop ${TEST_DB}: ${error.message}`));
   await embedded?.stop();
+  rmSync(env.DATA_DIR, { recursive: true, force: true });
 }
 process.exit(status);
 
-/** Drops and re-creates `convene_test` on the server and returns its URL. */
+/** Creates this run's database on the server and returns its URL. */
 async function freshTestDatabase() {
-  let serverUrl = process.env.DATABASE_URL;
+  serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(root, '.data', 'test-postgres'),
@@ -85,17 +90,24 @@ async function freshTestDatabase() {
     });
     serverUrl = embedded.url;
   }
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEST_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEST_DB}`);
-  } finally {
-    await admin.end();
-  }
+  await onServer(`CREATE DATABASE ${TEST_DB}`);
   const url = new URL(serverUrl);
   url.pathname = `/${TEST_DB}`;
   return url.toString();
+}
+
+async function dropTestDatabase() {
+  await onServer(`DROP DATABASE IF EXISTS ${TEST_DB} WITH (FORCE)`);
+}
+
+async function onServer(sql) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
 function freePort() {
