@@ -33,6 +33,8 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   MAIL_FROM: optional(z.string().min(3)),
   DEFAULT_COUNTRY: optional(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code, e.g. NL')),
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -52,6 +54,10 @@ export interface AppConfig {
   workerConcurrency: number;
   mailFrom: string;
   defaultCountry: string;
+  /** Also accepted as a bearer token by `GET /metrics` (besides administrators' tokens). */
+  metricsToken: string | undefined;
+  /** How often the reconciler re-arms timers, reminders and deliveries the queue lost; also its grace. */
+  reconcileIntervalMs: number;
 }
 
 export const DEFAULT_ADMIN = { email: 'admin@convene.local', password: 'convene-admin' } as const;
@@ -97,5 +103,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     workerConcurrency: e.WORKER_CONCURRENCY ?? 8,
     mailFrom: e.MAIL_FROM ?? 'Convene <no-reply@convene.local>',
     defaultCountry: e.DEFAULT_COUNTRY ?? 'NL',
+    metricsToken: e.METRICS_TOKEN,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS ?? 30_000,
   };
 }
