@@ -4,14 +4,14 @@ import { CoreModule } from '../../../libs/core/src/core.module.js';
 import { DomainModule } from '../../../libs/domain/src/domain.module.js';
 import { Housekeeping } from './housekeeping/housekeeping.service.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
-import { TimerReconciler } from './timers/timer-reconciler.service.js';
+import { Reconciler } from './reconciler/reconciler.service.js';
 import { TimerProcessor } from './timers/timer.processor.js';
 import { ReminderProcessor } from './reminders/reminder.processor.js';
 import { DeliveryProcessor } from './deliveries/delivery.processor.js';
 import { DeliverySender } from './deliveries/delivery-sender.service.js';
 import { DeliveryStore } from './deliveries/delivery-store.js';
 
-export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, TimerReconciler, ReminderProcessor, DeliveryStore, DeliverySender, DeliveryProcessor, Housekeeping];
+export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, Reconciler, ReminderProcessor, DeliveryStore, DeliverySender, DeliveryProcessor, Housekeeping];
 
 @Module({})
 export class WorkerModule {

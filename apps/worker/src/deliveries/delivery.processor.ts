@@ -6,6 +6,8 @@ import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
 import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
 import type { AnyWorker } from '../../../../libs/core/src/queue/queue-backend.js';
 import { backoffDelay } from '../../../../libs/notifications/src/index.js';
+import { deliveriesTotal } from '../../../../libs/core/src/metrics/metrics.js';
+import { DELIVERY_MAX_ATTEMPTS } from '../../../../libs/domain/src/notifications/delivery-policy.js';
 import { DeliveryFailed, deliveryBackoffStrategy, deliveryTiming } from './delivery-backoff.js';
 import { DeliverySender } from './delivery-sender.service.js';
 import { DeliveryStore } from './delivery-store.js';
@@ -15,7 +17,8 @@ export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
 /**
  * Delivers notifications over webhook and email. Each attempt is recorded on the delivery row
  * (attempts, last status and error); a failure is thrown so BullMQ retries it with exponential
- * backoff and full jitter, up to the job's `attempts`; after the last one the delivery is `dead`,
+ * backoff and full jitter. The row's attempt count — not the job's, which restarts when the
+ * reconciler arms a lost job again — decides the last attempt, after which the delivery is `dead`,
  * which the case's reminders and timeline show.
  */
 @Injectable()
@@ -38,7 +41,6 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     });
     // makeWorker takes no settings; the custom backoff is read from the worker's options when a job fails.
     worker.opts.settings = { ...worker.opts.settings, backoffStrategy: deliveryBackoffStrategy(this.baseMs) };
-    worker.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'delivery worker error'));
     worker.run().catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'delivery worker stopped'));
     this.worker = worker;
   }
@@ -55,12 +57,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     const outcome = await this.sender.send(delivery);
     if (outcome.ok) {
       await this.store.delivered(deliveryId, outcome);
+      deliveriesTotal.inc({ channel: delivery.channel, outcome: 'delivered' });
       return 'delivered';
     }
-    const attempt = job.attemptsMade + 1;
-    const last = attempt >= (job.opts.attempts ?? 1);
+    const attempt = delivery.attempts + 1;
+    const last = attempt >= DELIVERY_MAX_ATTEMPTS;
     const retryInMs = last ? null : backoffDelay(attempt, { baseMs: this.baseMs });
     await this.store.failed(deliveryId, outcome, retryInMs);
+    deliveriesTotal.inc({ channel: delivery.channel, outcome: last ? 'dead' : 'retried' });
     this.logger.warn(
       { deliveryId, channel: delivery.channel, attempt, status: outcome.status, error: outcome.error, dead: last },
       last ? 'delivery failed for good' : 'delivery failed; will retry',

@@ -19,10 +19,15 @@ interface OutboxRow {
 const BATCH = 200;
 const POLL_MS = 1000;
 
+/** The relay's LISTEN connection names itself, so operators (and tests) can find it in pg_stat_activity. */
+export const OUTBOX_LISTENER_NAME = 'convene-outbox-listener';
+const RELISTEN_MAX_MS = 30_000;
+
 /**
  * Moves committed outbox rows into BullMQ. Rows are claimed with SKIP LOCKED, so several workers
  * can relay at once; a crash between `add` and marking the row relayed only re-adds the same job
- * id, which BullMQ ignores. Wakes on NOTIFY at commit, and polls as a safety net.
+ * id, which BullMQ ignores. Wakes on NOTIFY at commit, and polls as a safety net; a LISTEN
+ * connection that drops (PostgreSQL restarted, backend terminated) is opened again with back-off.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,6 +37,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private again = false;
   private stopped = false;
+  /** Set while the LISTEN connection is down: the attempt count of the next reconnect. */
+  private relistenAttempt = 0;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -40,11 +47,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = new pg.Client({ connectionString: this.config.databaseUrl });
-    this.listener.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'outbox listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.kick());
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await this.listen();
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.kick();
   }
@@ -54,6 +57,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.timer);
     await this.listener?.end().catch(() => undefined);
     while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Opens the LISTEN connection; when it ends for any reason but shutdown, opens it again. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: OUTBOX_LISTENER_NAME });
+    let ended = false;
+    const lost = () => {
+      if (ended) return;
+      ended = true;
+      if (this.listener === client) this.listener = undefined;
+      if (!this.stopped) this.relisten();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', () => this.kick());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      ended = true; // the caller retries; this client's own end must not schedule a second attempt
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.listener = client;
+    if (this.relistenAttempt > 0) this.logger.log({ attempts: this.relistenAttempt }, 'outbox listener connected again');
+    this.relistenAttempt = 0;
+    // Whatever committed while nobody listened.
+    this.kick();
+  }
+
+  private relisten(): void {
+    if (this.relistenAttempt === 0) this.logger.warn('outbox listener lost its connection; reconnecting (polling meanwhile)');
+    const delay = Math.min(RELISTEN_MAX_MS, 250 * 2 ** this.relistenAttempt++);
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.listen().catch(() => this.relisten());
+    }, delay).unref();
   }
 
   /** Relays until the outbox is empty; concurrent kicks coalesce. */

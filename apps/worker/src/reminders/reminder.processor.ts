@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
@@ -15,7 +15,6 @@ import { ReminderDispatcher, type DispatchOutcome } from '../../../../libs/domai
  */
 @Injectable()
 export class ReminderProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ReminderProcessor.name);
   private worker?: AnyWorker;
 
   constructor(
@@ -28,7 +27,6 @@ export class ReminderProcessor implements OnApplicationBootstrap, BeforeApplicat
     this.worker = this.queues.connection.makeWorker(QUEUE.reminders, (job: Job) => this.process(job), {
       concurrency: this.config.workerConcurrency,
     });
-    this.worker.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'reminder worker error'));
   }
 
   /** Before the database and queue connections close: lets running jobs finish. */

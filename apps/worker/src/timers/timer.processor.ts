@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
@@ -14,7 +14,6 @@ import { InstanceService } from '../../../../libs/domain/src/instances/instance.
  */
 @Injectable()
 export class TimerProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(TimerProcessor.name);
   private worker?: AnyWorker;
 
   constructor(
@@ -27,7 +26,6 @@ export class TimerProcessor implements OnApplicationBootstrap, OnApplicationShut
     this.worker = this.queues.connection.makeWorker(QUEUE.timers, (job: Job) => this.process(job), {
       concurrency: this.config.workerConcurrency,
     });
-    this.worker.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'timer worker error'));
   }
 
   async onApplicationShutdown(): Promise<void> {

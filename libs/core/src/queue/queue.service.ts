@@ -36,14 +36,17 @@ export class QueueService implements OnApplicationShutdown {
     await this.queue(queue).remove(jobId).catch(() => undefined);
   }
 
-  /** True when the backend answers within `timeoutMs`. */
+  /** True when the backend answers within `timeoutMs` (and the link learns either way). */
   async ping(timeoutMs = 2000): Promise<boolean> {
     const probe = this.queue(ALL_QUEUES[0]).getJobCounts('waiting');
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref());
     try {
       await Promise.race([probe, timeout]);
+      this.connection.link.answered();
       return true;
-    } catch {
+    } catch (error) {
+      probe.catch(() => undefined);
+      this.connection.link.failed(error);
       return false;
     }
   }

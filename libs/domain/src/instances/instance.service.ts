@@ -16,6 +16,7 @@ import {
 } from '../../../engine/src/index.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
 import { QUEUE } from '../../../core/src/queue/queue-registry.js';
+import { secondsLate, timerLateness } from '../../../core/src/metrics/metrics.js';
 import type { Actor } from '../identity/actor.js';
 import { many, one, type Db } from '../db.js';
 import { enqueue, timerJobId } from '../outbox/outbox.js';
@@ -150,12 +151,13 @@ export class InstanceService {
    * concurrent user event loses its compare-and-set and gets a clear 409.
    */
   async fireTimer(timerRowId: string): Promise<'fired' | 'stale' | 'skipped'> {
-    return this.ds.transaction(async (tx) => {
+    let dueAt: Date | undefined;
+    const outcome = await this.ds.transaction(async (tx): Promise<'fired' | 'stale' | 'skipped'> => {
       // The instance first, then its timer: the order an event or a migration locks them in.
       const row = await InstanceRepository.lockOwnerOf(tx, { timerId: timerRowId });
-      const timer = await one<{ id: string; instance_id: string; event: string; status: string }>(
+      const timer = await one<{ id: string; instance_id: string; event: string; status: string; fire_at: Date }>(
         tx,
-        `SELECT id, instance_id, event, status FROM timers WHERE id = $1 FOR NO KEY UPDATE`,
+        `SELECT id, instance_id, event, status, fire_at FROM timers WHERE id = $1 FOR NO KEY UPDATE`,
         [timerRowId],
       );
       if (!timer || timer.status !== 'pending') return 'skipped';
@@ -172,8 +174,11 @@ export class InstanceService {
       await tx.query(`UPDATE timers SET status = $2, settled_at = now() WHERE id = $1`, [timer.id, step.changed ? 'fired' : 'stale']);
       if (!step.changed) return 'stale';
       await this.commitStep(tx, ctx, row, pathway, step, event, now, { system: 'timer' });
+      dueAt = timer.fire_at;
       return 'fired';
     });
+    if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(new Date(), new Date(dueAt)));
+    return outcome;
   }
 
   /**

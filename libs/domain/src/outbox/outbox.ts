@@ -40,8 +40,14 @@ export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> 
   );
 }
 
-/** Queue options the relay adds to every job of a name (retry policy); job ids stay as given. */
-export const JOB_OPTIONS: Partial<Record<JobName, { attempts: number; backoff: { type: string } }>> = {
+/**
+ * Queue options the relay and the reconciler add to every job of a name (retry policy); job ids
+ * stay as given. Timers and reminders retry a passing failure (database unreachable) a few times
+ * at once; should BullMQ give up, the row stays pending and the reconciler arms it again.
+ */
+export const JOB_OPTIONS: Record<JobName, { attempts: number; backoff: { type: string; delay?: number } }> = {
+  'timer.fire': { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  'reminder.send': { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   'delivery.send': DELIVERY_JOB_OPTIONS,
 };
 

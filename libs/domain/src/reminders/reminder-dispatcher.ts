@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { reminderLateness, secondsLate } from '../../../core/src/metrics/metrics.js';
 import { one, type Db } from '../db.js';
 import { conferenceTitle } from '../conferences/conference-title.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
@@ -16,6 +17,7 @@ interface ReminderRow {
   kind: string;
   status: string;
   generation: number;
+  due_at: Date;
   rule: Record<string, unknown>;
 }
 
@@ -35,10 +37,11 @@ export class ReminderDispatcher {
   ) {}
 
   async dispatch(reminderId: string, generation: number, now = new Date()): Promise<DispatchOutcome> {
-    return this.ds.transaction(async (tx) => {
+    let dueAt: Date | undefined;
+    const outcome = await this.ds.transaction(async (tx): Promise<DispatchOutcome> => {
       const r = await one<ReminderRow>(
         tx,
-        `SELECT id, case_id, task_id, conference_id, agency_id, kind, status, generation, rule
+        `SELECT id, case_id, task_id, conference_id, agency_id, kind, status, generation, due_at, rule
            FROM reminders WHERE id = $1 FOR NO KEY UPDATE`,
         [reminderId],
       );
@@ -63,8 +66,11 @@ export class ReminderDispatcher {
         dedupeKey: `reminder:${r.id}:${r.generation}`,
       });
       await tx.query(`UPDATE reminders SET status = 'sent', sent_at = now(), updated_at = now() WHERE id = $1`, [r.id]);
+      dueAt = r.due_at;
       return 'sent';
     });
+    if (outcome === 'sent' && dueAt) reminderLateness.observe(secondsLate(new Date(), new Date(dueAt)));
+    return outcome;
   }
 
   /** What the reminder is about, or why it no longer applies. */
