@@ -140,6 +140,28 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
     expect(reused.status).toBe(422);
   });
 
+  it('answers concurrent repeats of one Idempotency-Key, through two API processes, with the first response', async () => {
+    const { caseId, instanceId } = await openReferral();
+    const other = await startTestApp();
+    try {
+      const key = randomUUID();
+      const send = (app: TestApp) =>
+        app.request('POST', `/api/cases/${caseId}/events`, {
+          token: p.tokens.coordinator,
+          headers: { 'Idempotency-Key': key },
+          body: { instanceId, type: 'REQUEST_INFORMATION', data: { question: 'Which prison?' } },
+        });
+      const results = await Promise.all([t, other, t, other, t, other].map(send));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      for (const r of results) expect(r.body).toEqual(results[0]!.body);
+      expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
+      const events = await t.db.query(`SELECT count(*)::int AS n FROM case_events WHERE instance_id = $1 AND type = 'REQUEST_INFORMATION'`, [instanceId]);
+      expect(events[0].n).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('does not replay a stored response to an agency removed from the case', async () => {
     const { caseId, instanceId } = await openReferral();
     const key = randomUUID();

@@ -10,7 +10,7 @@ describe('housekeeping', () => {
   });
   afterAll(() => t.close());
 
-  it('purges old relayed outbox rows, idempotent responses and login attempts, and keeps recent and pending ones', async () => {
+  it('purges old relayed outbox rows, idempotent responses, login attempts and login counters, and keeps recent and pending ones', async () => {
     const mark = randomUUID();
     await t.db.query(
       `INSERT INTO outbox (topic, job_id, payload, relayed_at) VALUES
@@ -30,6 +30,12 @@ describe('housekeeping', () => {
       [`${mark}@example.org`],
     );
 
+    await t.db.query(
+      `INSERT INTO auth_throttle (key, hits, window_start, updated_at) VALUES ($1 || '-old', 3, now() - interval '2 days', now() - interval '2 days'),
+         ($1 || '-recent', 3, now(), now())`,
+      [mark],
+    );
+
     const purged = await t.app.get(Housekeeping).run();
     expect(purged.outbox).toBeGreaterThanOrEqual(1);
 
@@ -39,5 +45,7 @@ describe('housekeeping', () => {
     expect(keys).toEqual([{ key: 'recent' }]);
     const attempts = await t.db.query(`SELECT count(*)::int AS n FROM login_attempts WHERE email = $1`, [`${mark}@example.org`]);
     expect(attempts[0].n).toBe(1);
+    const counters = await t.db.query(`SELECT key FROM auth_throttle WHERE key LIKE $1 || '%'`, [mark]);
+    expect(counters).toEqual([{ key: `${mark}-recent` }]);
   });
 });

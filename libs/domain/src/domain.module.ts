@@ -7,6 +7,7 @@ import { CaseService } from './cases/case.service.js';
 import { AgencyService } from './identity/agency.service.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { IdentityService } from './identity/identity.service.js';
+import { AttemptThrottle } from './identity/attempt-throttle.js';
 import { InstanceService } from './instances/instance.service.js';
 import { NotificationWriter } from './notifications/notification-writer.js';
 import { PathwayCatalog } from './pathways/pathway-catalog.service.js';
@@ -26,6 +27,7 @@ const SERVICES = [
   AuditService,
   AgencyService,
   IdentityService,
+  AttemptThrottle,
   IdempotencyService,
   PathwayCatalog,
   WorkflowLoader,

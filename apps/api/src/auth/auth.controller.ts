@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
@@ -17,12 +19,21 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in: returns a short-lived access token (1 hour) and the user' })
+  @ApiOperation({
+    summary: 'Log in: returns a short-lived access token (1 hour) and the user',
+    description: 'Attempts are limited per account and source, per source and per account (see docs/architecture.md, Login limits); 429 carries `Retry-After`.',
+  })
   @ApiZodBody(LoginBody)
   @ApiOkResponse({ description: '`{accessToken, expiresIn, user: {id, email, name, agencyId, roles}}`' })
   @ApiProblems(400, 401, 429)
-  login(@Body(zodBody(LoginBody)) body: z.infer<typeof LoginBody>, @Req() req: AuthedRequest) {
-    return this.identity.login(body.email, body.password, req.ip);
+  async login(@Body(zodBody(LoginBody)) body: z.infer<typeof LoginBody>, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.identity.login(body.email, body.password, req.ip);
+    } catch (error) {
+      // RFC 9110: a 429 says when to come back.
+      if (error instanceof DomainError && typeof error.extra.retryAfter === 'number') res.setHeader('Retry-After', String(error.extra.retryAfter));
+      throw error;
+    }
   }
 
   @Post('refresh')

@@ -13,6 +13,8 @@ export const RETENTION = {
   idempotencyKeys: '1 day',
   /** Login attempts: the rate limit looks back 15 minutes. */
   loginAttempts: '1 day',
+  /** Login counters untouched this long have no window or block left (strikes reset after a day too). */
+  authThrottle: '1 day',
 } as const;
 
 /**
@@ -37,19 +39,22 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
     clearInterval(this.timer);
   }
 
-  async run(): Promise<{ outbox: number; idempotencyKeys: number; loginAttempts: number }> {
+  async run(): Promise<{ outbox: number; idempotencyKeys: number; loginAttempts: number; authThrottle: number }> {
     const count = async (sql: string) => (await many(this.ds.manager, sql)).length;
     return {
       outbox: await count(`DELETE FROM outbox WHERE relayed_at < now() - interval '${RETENTION.outbox}' RETURNING 1`),
       idempotencyKeys: await count(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION.idempotencyKeys}' RETURNING 1`),
       loginAttempts: await count(`DELETE FROM login_attempts WHERE at < now() - interval '${RETENTION.loginAttempts}' RETURNING 1`),
+      authThrottle: await count(
+        `DELETE FROM auth_throttle WHERE updated_at < now() - interval '${RETENTION.authThrottle}' AND (blocked_until IS NULL OR blocked_until < now()) RETURNING 1`,
+      ),
     };
   }
 
   private async runSafely(): Promise<void> {
     try {
       const purged = await this.run();
-      if (purged.outbox + purged.idempotencyKeys + purged.loginAttempts > 0) this.logger.log({ purged }, 'purged old bookkeeping rows');
+      if (Object.values(purged).some((n) => n > 0)) this.logger.log({ purged }, 'purged old bookkeeping rows');
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; will retry');
     }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { isUniqueViolation, one, type Db } from '../db.js';
+import { one, type Db } from '../db.js';
 
 export interface StoredResponse<T> {
   statusCode: number;
@@ -14,9 +14,11 @@ export interface StoredResponse<T> {
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
 /**
- * `Idempotency-Key` support: the first successful response to a key is stored in the same
- * transaction as the change it made; a repeat (even a concurrent one) returns that response and
- * changes nothing. Reusing a key for a different request is refused with 422.
+ * `Idempotency-Key` support: the key is claimed by the first statement of the transaction that
+ * does the work, and the response stored by the same transaction. A concurrent repeat (another
+ * API process, a client retrying on a timeout) blocks on that claim until the first request
+ * commits — then returns its response and changes nothing — or rolls back — then does the work
+ * itself. Reusing a key for a different request is refused with 422.
  */
 @Injectable()
 export class IdempotencyService {
@@ -37,39 +39,44 @@ export class IdempotencyService {
       throw new DomainError('bad_request', 'Idempotency-Key must be 1–200 characters of letters, digits, . _ : -');
     }
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    // The common repeat (the first request long committed) is answered without opening a transaction.
     const previous = await this.lookup(userId, key, hash);
-    if (previous) {
-      // The caller must still be allowed to see what it once got (e.g. an agency since removed).
-      await opts.beforeReplay?.();
-      return previous as StoredResponse<T>;
-    }
-    try {
-      const body = await this.ds.transaction(async (tx) => {
-        const result = await work(tx);
-        await tx.query(
-          `INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`,
-          [userId, key, hash, statusCode, JSON.stringify(result)],
-        );
-        return result;
-      });
-      return { statusCode, body, replayed: false };
-    } catch (error) {
-      // A concurrent request with the same key committed first: answer as it did.
-      if (isUniqueViolation(error)) {
-        const stored = await this.lookup(userId, key, hash);
-        if (stored) {
-          await opts.beforeReplay?.();
-          return stored as StoredResponse<T>;
-        }
-      }
-      throw error;
-    }
+    if (previous) return this.replay(previous as StoredResponse<T>, opts.beforeReplay);
+    const outcome = await this.ds.transaction(async (tx) => {
+      const claimed = await one(
+        tx,
+        `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
+        [userId, key, hash],
+      );
+      if (!claimed) return { done: false as const };
+      const body = await work(tx);
+      await tx.query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE user_id = $1 AND key = $2`, [
+        userId,
+        key,
+        statusCode,
+        JSON.stringify(body),
+      ]);
+      return { done: true as const, body };
+    });
+    if (outcome.done) return { statusCode, body: outcome.body, replayed: false };
+    // A concurrent request with the same key committed while this one waited on the claim.
+    const stored = await this.lookup(userId, key, hash);
+    if (!stored) throw new DomainError('conflict', 'A concurrent request with this Idempotency-Key is still in progress; try again', { retryable: true });
+    return this.replay(stored as StoredResponse<T>, opts.beforeReplay);
+  }
+
+  /** The caller must still be allowed to see what it once got (e.g. an agency since removed). */
+  private async replay<T>(stored: StoredResponse<T>, beforeReplay?: () => Promise<void>): Promise<StoredResponse<T>> {
+    await beforeReplay?.();
+    return stored;
   }
 
   private async lookup(userId: string, key: string, hash: string): Promise<StoredResponse<unknown> | undefined> {
+    // A committed claim always carries its response (both are written by one transaction).
     const row = await one<{ request_hash: string; status_code: number; response: unknown }>(
       this.ds.manager,
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code IS NOT NULL',
       [userId, key],
     );
     if (!row) return undefined;

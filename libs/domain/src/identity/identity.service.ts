@@ -8,13 +8,11 @@ import { DomainError } from '../../../core/src/http/domain-error.js';
 import { isUniqueViolation, many, one, type Db } from '../db.js';
 import type { Actor, UserRole } from './actor.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
+import { AttemptThrottle, loginKeys } from './attempt-throttle.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
 const ACTOR_CACHE_MS = 5_000;
 const ACTOR_CACHE_SIZE = 10_000;
-const WINDOW_MINUTES = 15;
-const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_IP = 30;
 
 export interface UserView {
   id: string;
@@ -38,6 +36,7 @@ export class IdentityService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly throttle: AttemptThrottle,
   ) {}
 
   /** On a database with no users, creates the bootstrap administrator (under a lock: several instances may start). */
@@ -62,15 +61,13 @@ export class IdentityService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string, ip: string | undefined): Promise<{ accessToken: string; expiresIn: number; user: UserView }> {
-    const failures = await one<{ by_email: number; by_ip: number }>(
-      this.ds.manager,
-      `SELECT count(*) FILTER (WHERE lower(email) = lower($1))::int AS by_email,
-              count(*) FILTER (WHERE ip = $2)::int AS by_ip
-         FROM login_attempts WHERE NOT succeeded AND at > now() - interval '${WINDOW_MINUTES} minutes'`,
-      [email, ip ?? null],
-    );
-    if (failures!.by_email >= MAX_FAILURES_PER_EMAIL || failures!.by_ip >= MAX_FAILURES_PER_IP) {
-      throw new DomainError('rate_limited', `Too many failed logins; try again in ${WINDOW_MINUTES} minutes`);
+    // The attempt is counted before the password is checked, atomically: parallel guesses cannot slip past the limit.
+    const keys = loginKeys(email, ip);
+    const blocked = await this.throttle.take(keys);
+    if (blocked) {
+      throw new DomainError('rate_limited', `Too many login attempts; try again in ${waitText(blocked.retryAfterSeconds)}`, {
+        retryAfter: blocked.retryAfterSeconds,
+      });
     }
     const row = await one<UserView & { password_hash: string }>(
       this.ds.manager,
@@ -82,6 +79,7 @@ export class IdentityService implements OnApplicationBootstrap {
       : await verifyPassword(password, await DUMMY_HASH_PROMISE).then(() => false);
     await this.ds.query(`INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)`, [email, ip ?? null, ok]);
     if (!ok || !row) throw new DomainError('unauthorized', 'Email or password is wrong');
+    await this.throttle.succeeded(keys);
     const { password_hash: _hash, ...user } = row;
     return { accessToken: await this.issueToken(user.id), expiresIn: ACCESS_TOKEN_TTL_SECONDS, user };
   }
@@ -153,3 +151,5 @@ export class IdentityService implements OnApplicationBootstrap {
     return user;
   }
 }
+
+const waitText = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
