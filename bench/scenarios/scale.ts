@@ -3,6 +3,7 @@ import type { AppConfig } from '../../libs/core/src/config/config.schema.js';
 import { AccessService } from '../../libs/domain/src/access/access.service.js';
 import { AuditService } from '../../libs/domain/src/audit/audit.service.js';
 import { CaseService } from '../../libs/domain/src/cases/case.service.js';
+import { KeyDateMoves } from '../../libs/domain/src/cases/key-date-moves.js';
 import type { Actor } from '../../libs/domain/src/identity/actor.js';
 import { InstanceService } from '../../libs/domain/src/instances/instance.service.js';
 import { NotificationWriter } from '../../libs/domain/src/notifications/notification-writer.js';
@@ -61,7 +62,7 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   return {
     ds,
     tasks: new TaskService(ds, access, audit, instances, reminders),
-    cases: new CaseService(ds, access, audit, instances, reminders),
+    cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config)),
   };
 }
 

@@ -17,6 +17,7 @@ import { ReminderWriter } from './reminders/reminder-writer.js';
 import { TaskService } from './tasks/task.service.js';
 import { TaskWriter } from './tasks/task-writer.js';
 import { ConferenceKeyDate } from './conferences/conference-key-date.js';
+import { KeyDateMoves } from './cases/key-date-moves.js';
 import { ConferenceService } from './conferences/conference.service.js';
 import { NotificationService } from './notifications/notification.service.js';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
@@ -39,6 +40,7 @@ const SERVICES = [
   TaskService,
   CaseService,
   ConferenceKeyDate,
+  KeyDateMoves,
   ConferenceService,
   ReminderDispatcher,
   NotificationService,

@@ -1,4 +1,5 @@
 import { toMermaid } from './mermaid.js';
+import { escalationLadder } from './schedule.js';
 import { ACTIONS, GUARDS, type ParamSpec } from './registry.js';
 import type { DueSpec, PathwayDefinition, TaskSpec } from './types.js';
 import { walkMachine, type StateNodeInfo } from './validator-machine.js';
@@ -97,7 +98,7 @@ const FORMAT_SECTION = [
   '| `assignee.role` | the participant role whose agency does the task (`coordinator`, `probation`, `police`, `prison`, `housing`, `health`, `exit_programme`, `referrer`, …): the case says which agency plays which role |',
   '| `due` | `"P14D"`: a duration from entering the state; `{ "before": keyDate, "offset": "P6M" }` or `{ "after": keyDate, "offset": "P1D" }`: relative to a case key date; `{ "workingDays": 10, "after"?: keyDate }`: working days (weekends and public holidays skipped) from entering the state or from a key date |',
   '| `reminders` | offsets from the due date (`-P3D` three days before, `P0D` on the day), each sent to the assignee agency |',
-  '| `escalation` | sent to `to.role`\'s agency when the task is still open `after` its due date |',
+  '| `escalation` | sent to `to.role`\'s agency when the task is still open `after` its due date; an array of such rungs is a ladder, each sent once, in order |',
   '| `urgent` | `true`: reminders are not held back to the next working morning |',
   '',
   `Key dates: ${KNOWN_KEY_DATES.map((k) => `\`${k}\``).join(', ')}. A task due relative to a key date the`,
@@ -156,7 +157,8 @@ function pathwaySection(def: PathwayDefinition): string[] {
     const tasks = isPlainObject(meta) && Array.isArray(own(meta, 'tasks')) ? (own(meta, 'tasks') as TaskSpec[]) : [];
     for (const task of tasks) {
       const reminders = task.reminders?.length ? task.reminders.map(describeOffset).join(', ') : '—';
-      const escalation = task.escalation ? `to ${task.escalation.to.role} ${humanDuration(task.escalation.after)} after due` : '—';
+      const ladder = escalationLadder(task);
+      const escalation = ladder.length ? ladder.map((rung) => `to ${rung.to.role} ${humanDuration(rung.after)} after due`).join(', then ') : '—';
       taskRows.push(`| ${stateName(node)} | ${cell(task.title)} (\`${task.key}\`) | ${task.assignee.role} | ${describeDue(task.due)} | ${reminders} | ${escalation} |`);
     }
   }

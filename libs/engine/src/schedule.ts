@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { addDuration, isZeroDuration, parseDuration } from './duration.js';
-import type { DueSpec, EngineFacts, TaskSpec } from './types.js';
+import type { DueSpec, EngineFacts, EscalationRung, TaskSpec } from './types.js';
 import { addWorkingDays, nextWorkingMorning } from './working-days.js';
 
 export interface ScheduleOptions {
@@ -60,6 +60,12 @@ export function computeDueAt(
   return keyDate ? addDuration(keyDate, due.offset) : null;
 }
 
+/** A task's escalation as a ladder (one rung or several, in the order given). */
+export function escalationLadder(task: Pick<TaskSpec, 'escalation'>): EscalationRung[] {
+  if (!task.escalation) return [];
+  return Array.isArray(task.escalation) ? task.escalation : [task.escalation];
+}
+
 /**
  * The messages a task's due date implies: each reminder offset (`<= 0` is a `reminder`, `> 0` is
  * `overdue`) to the assignee's role, and the escalation to its role. With a `country`, messages that
@@ -73,8 +79,7 @@ export function reminderSchedule(task: TaskSpec, dueAt: Date, opts: ScheduleOpti
     const kind = sign === -1 || isZeroDuration(offset) ? 'reminder' : 'overdue';
     messages.push({ kind, offset, at: addDuration(dueAt, offset), toRole: task.assignee.role });
   }
-  if (task.escalation) {
-    const { after, to } = task.escalation;
+  for (const { after, to } of escalationLadder(task)) {
     messages.push({ kind: 'escalation', offset: after, at: addDuration(dueAt, after), toRole: to.role });
   }
   if (opts.country && !task.urgent) {

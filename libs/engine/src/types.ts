@@ -26,6 +26,11 @@ export interface RoleRef {
   role: string;
 }
 
+export interface EscalationRung {
+  after: IsoDuration;
+  to: RoleRef;
+}
+
 export interface TaskSpec {
   key: string;
   title: string;
@@ -33,7 +38,8 @@ export interface TaskSpec {
   due?: DueSpec;
   /** Offsets from the due date; negative is before it. */
   reminders?: IsoDuration[];
-  escalation?: { after: IsoDuration; to: RoleRef };
+  /** One rung, or a ladder of rungs: each goes to its role's agency when the task is still open that long after its due date. */
+  escalation?: EscalationRung | EscalationRung[];
   /** Marked urgent: reminders are not held back to the next working morning. */
   urgent?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { ValidationError } from './types.js';
+import { addDuration, isValidDuration } from './duration.js';
 import { childPath, describeValue, isNonEmptyString, isPlainObject, own } from './validator-path.js';
 import { checkDuration, checkKeyDate, checkRoleRef, USER_ROLES } from './validator-values.js';
 
@@ -133,23 +134,53 @@ function checkReminders(reminders: unknown, hasDue: boolean, path: string, error
   reminders.forEach((reminder: unknown, index) => checkDuration(reminder, childPath(path, index), errors, { allowNegative: true }));
 }
 
+const MAX_RUNGS = 5;
+
+/** `escalation`: one rung `{after, to}`, or a ladder — an array of rungs, each later than the one before. */
 function checkEscalation(escalation: unknown, hasDue: boolean, path: string, errors: ValidationError[]): void {
   if (escalation === undefined) return;
-  if (!isPlainObject(escalation)) {
-    errors.push({ path, message: 'escalation must be { "after": duration, "to": { "role": … } }' });
+  if (!hasDue) errors.push({ path, message: 'escalation counts from the due date: give the task a due date' });
+  if (!Array.isArray(escalation)) {
+    checkRung(escalation, path, errors);
     return;
   }
-  if (!hasDue) errors.push({ path, message: 'escalation counts from the due date: give the task a due date' });
-  checkDuration(own(escalation, 'after'), childPath(path, 'after'), errors);
-  const to = own(escalation, 'to');
+  if (escalation.length === 0 || escalation.length > MAX_RUNGS) {
+    errors.push({ path, message: `an escalation ladder has 1 to ${MAX_RUNGS} rungs` });
+    return;
+  }
+  let previous: number | undefined;
+  escalation.forEach((rung: unknown, index) => {
+    const rungPath = childPath(path, index);
+    if (!checkRung(rung, rungPath, errors)) return;
+    const after = own(rung as Record<string, unknown>, 'after') as string;
+    const at = isValidDuration(after) ? addDuration(LADDER_ANCHOR, after).getTime() : undefined;
+    if (at !== undefined && previous !== undefined && at <= previous) {
+      errors.push({ path: childPath(rungPath, 'after'), message: 'each rung of the ladder comes later than the one before' });
+    }
+    if (at !== undefined) previous = at;
+  });
+}
+
+/** Durations of rungs are compared from one fixed instant (months and days have no fixed length). */
+const LADDER_ANCHOR = new Date('2027-01-01T00:00:00Z');
+
+function checkRung(rung: unknown, path: string, errors: ValidationError[]): boolean {
+  if (!isPlainObject(rung)) {
+    errors.push({ path, message: 'escalation must be { "after": duration, "to": { "role": … } } or an array of them' });
+    return false;
+  }
+  const before = errors.length;
+  checkDuration(own(rung, 'after'), childPath(path, 'after'), errors);
+  const to = own(rung, 'to');
   if (to === undefined) {
     errors.push({ path: childPath(path, 'to'), message: 'escalation.to is required, e.g. { "role": "coordinator" }' });
   } else {
     checkRoleRef(to, childPath(path, 'to'), errors);
   }
-  for (const key of Object.keys(escalation)) {
+  for (const key of Object.keys(rung)) {
     if (key !== 'after' && key !== 'to') errors.push({ path: childPath(path, key), message: `unknown key "${key}" in escalation (after, to)` });
   }
+  return errors.length === before;
 }
 
 /** Checks a transition's `meta`: `title` and the user `roles` that may send it. */

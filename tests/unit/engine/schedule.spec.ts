@@ -82,3 +82,18 @@ describe('reminderSchedule', () => {
     expect(reminderSchedule(task({}), due)).toEqual([]);
   });
 });
+
+describe('escalation ladders', () => {
+  it('plans one message per rung, in order, each to its role', () => {
+    const due = new Date('2027-05-04T10:00:00Z');
+    const messages = reminderSchedule(
+      task({ due: 'P14D', reminders: ['P0D'], escalation: [{ after: 'P2D', to: { role: 'probation' } }, { after: 'P5D', to: { role: 'coordinator' } }] }),
+      due,
+    );
+    expect(messages.map((m) => [m.kind, m.offset, m.toRole, m.at.toISOString()])).toEqual([
+      ['reminder', 'P0D', 'probation', '2027-05-04T10:00:00.000Z'],
+      ['escalation', 'P2D', 'probation', '2027-05-06T10:00:00.000Z'],
+      ['escalation', 'P5D', 'coordinator', '2027-05-09T10:00:00.000Z'],
+    ]);
+  });
+});

@@ -71,6 +71,30 @@ describe('validateDefinition', () => {
     ]);
   });
 
+  it('accepts an escalation ladder and refuses one whose rungs are out of order, empty or malformed', () => {
+    const ladder = base();
+    ladder.machine.states.screening.meta.tasks[0].escalation = [
+      { after: 'P2D', to: { role: 'probation' } },
+      { after: 'P5D', to: { role: 'coordinator' } },
+    ];
+    expect(validateDefinition(ladder)).toEqual([]);
+
+    const unordered = base();
+    unordered.machine.states.screening.meta.tasks[0].escalation = [
+      { after: 'P5D', to: { role: 'probation' } },
+      { after: 'PT48H', to: { role: 'coordinator' } },
+    ];
+    expect(paths(validateDefinition(unordered))).toEqual(['$.machine.states.screening.meta.tasks[0].escalation[1].after']);
+
+    const empty = base();
+    empty.machine.states.screening.meta.tasks[0].escalation = [];
+    expect(paths(validateDefinition(empty))).toEqual(['$.machine.states.screening.meta.tasks[0].escalation']);
+
+    const malformed = base();
+    malformed.machine.states.screening.meta.tasks[0].escalation = [{ after: 'P2D', to: { role: 'probation' } }, 'P3D'];
+    expect(paths(validateDefinition(malformed))).toEqual(['$.machine.states.screening.meta.tasks[0].escalation[1]']);
+  });
+
   it('refuses bad durations in after keys, due dates, reminders and escalations', () => {
     const def = base();
     def.machine.states.screening.after = { '10 days': 'rejected' };

@@ -43,3 +43,9 @@ export function agenciesWithRole(ctx: CaseContext, role: string): ParticipantRow
   if (holders.length > 0 || role !== 'coordinator') return holders;
   return ctx.participants.filter((p) => p.agency_id === ctx.case.lead_agency_id).slice(0, 1);
 }
+
+/** Whose calendar counts for working days: the lead agency's country and zone (the default country otherwise). */
+export function leadCalendar(ctx: CaseContext, defaultCountry: string): { country: string; timezone?: string } {
+  const lead = ctx.participants.find((p) => p.agency_id === ctx.case.lead_agency_id);
+  return lead ? { country: lead.country, timezone: lead.timezone } : { country: defaultCountry };
+}

@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { InstanceService } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
 import { loadCaseContext } from './case-context.js';
+import { KeyDateMoves } from './key-date-moves.js';
 import type { TaskSpec } from '../../../engine/src/index.js';
 
 export interface CreateCaseInput {
@@ -41,6 +42,7 @@ export class CaseService {
     private readonly audit: AuditService,
     private readonly instances: InstanceService,
     private readonly reminders: ReminderWriter,
+    private readonly keyDateMoves: KeyDateMoves,
   ) {}
 
   async create(tx: Db, actor: Actor, input: CreateCaseInput) {
@@ -205,20 +207,29 @@ export class CaseService {
     };
   }
 
+  /**
+   * Sets or clears key dates. Everything counted from a date that changed moves with it in this
+   * transaction (open tasks' due dates and their pending reminders: `KeyDateMoves`), and guards
+   * that read key dates are evaluated again.
+   */
   async updateKeyDates(tx: Db, actor: Actor, caseId: string, keyDates: Record<string, string | null>) {
     this.access.assertCaseManager(actor);
     await this.access.assertCase(tx, actor, caseId);
-    await tx.query(
+    const [before] = await many<{ key_dates: Record<string, string | null> }>(tx, `SELECT key_dates FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
+    const [after] = await many<{ key_dates: Record<string, string | null> }>(
+      tx,
       `UPDATE cases SET key_dates = (
           SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM jsonb_each(key_dates || $2::jsonb) AS e(k, v) WHERE v <> 'null'::jsonb),
-        updated_at = now() WHERE id = $1`,
+        updated_at = now() WHERE id = $1 RETURNING key_dates`,
       [caseId, JSON.stringify(keyDates)],
     );
+    const changed = Object.keys(keyDates).filter((k) => (before?.key_dates[k] ?? null) !== (after?.key_dates[k] ?? null));
+    const moved = await this.keyDateMoves.follow(tx, caseId, changed, new Date());
     await tx.query(
       `INSERT INTO case_events (case_id, type, actor_user_id, actor_agency_id, data) VALUES ($1, 'case.key_dates_changed', $2, $3, $4)`,
-      [caseId, actor.userId, actor.agencyId, JSON.stringify({ keyDates: Object.keys(keyDates) })],
+      [caseId, actor.userId, actor.agencyId, JSON.stringify({ keyDates: Object.keys(keyDates), tasksMoved: moved.map((m) => ({ taskId: m.taskId, keyDate: m.keyDate, from: m.from, to: m.to })) })],
     );
-    await this.audit.record(tx, actor, { action: 'case.update', caseId, resource: 'case', resourceId: caseId, detail: { keyDates: Object.keys(keyDates) } });
+    await this.audit.record(tx, actor, { action: 'case.update', caseId, resource: 'case', resourceId: caseId, detail: { keyDates: Object.keys(keyDates), tasksMoved: moved.length } });
     for (const instance of await many<{ id: string }>(tx, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active'`, [caseId])) {
       await this.instances.reevaluate(tx, instance.id, { actor });
     }

@@ -20,7 +20,7 @@ import { secondsLate, timerLateness } from '../../../core/src/metrics/metrics.js
 import type { Actor } from '../identity/actor.js';
 import { many, one, type Db } from '../db.js';
 import { enqueue, timerJobId } from '../outbox/outbox.js';
-import { loadCaseContext, agenciesWithRole, type CaseContext } from '../cases/case-context.js';
+import { loadCaseContext, agenciesWithRole, leadCalendar, type CaseContext } from '../cases/case-context.js';
 import { PathwayCatalog } from '../pathways/pathway-catalog.service.js';
 import { TaskWriter } from '../tasks/task-writer.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
@@ -66,8 +66,7 @@ export class InstanceService {
    * (its public holidays count), or DEFAULT_COUNTRY.
    */
   private calendarOf(ctx: CaseContext): { country: string; timezone?: string } {
-    const lead = ctx.participants.find((p) => p.agency_id === ctx.case.lead_agency_id);
-    return lead ? { country: lead.country, timezone: lead.timezone } : { country: this.config.defaultCountry };
+    return leadCalendar(ctx, this.config.defaultCountry);
   }
 
   /** Starts the published version of pathway `key` for a case, inside the caller's transaction. */

@@ -75,14 +75,18 @@ export class ReminderDispatcher {
 
   /** What the reminder is about, or why it no longer applies. */
   private async subject(tx: Db, r: ReminderRow, now: Date): Promise<{ title: string; dueAt: Date | null } | { skip: string }> {
-    const c = await one<{ status: string; reference: string; participates: boolean }>(
+    const c = await one<{ status: string; reference: string; participates: boolean; running: boolean }>(
       tx,
       `SELECT c.status, c.reference,
-              EXISTS (SELECT 1 FROM case_participants p WHERE p.case_id = c.id AND p.agency_id = $2) AS participates
+              EXISTS (SELECT 1 FROM case_participants p WHERE p.case_id = c.id AND p.agency_id = $2) AS participates,
+              EXISTS (SELECT 1 FROM pathway_instances i WHERE i.case_id = c.id AND i.status = 'active') AS running
          FROM cases c WHERE c.id = $1`,
       [r.case_id, r.agency_id],
     );
-    if (!c || c.status !== 'open') return { skip: 'case closed' };
+    if (!c) return { skip: 'case gone' };
+    // Work outlives closing: a closed case's pathway still running (closure follow-ups, retention)
+    // keeps its reminders; a closed case with nothing running sends nothing.
+    if (c.status !== 'open' && !c.running) return { skip: 'case closed and no pathway still running' };
     // An agency removed from the case has lost access: it gets no more messages about it.
     if (!c.participates) return { skip: 'agency no longer takes part' };
     if (r.task_id) {

@@ -139,13 +139,15 @@ export class ReminderWriter {
    * in the caller's transaction. A pending reminder that the new plan still has (same agency, kind
    * and offset) moves: its generation goes up, the old job is removed and a new one is queued, so a
    * job of the old generation that fires anyway is ignored. Pending reminders the plan no longer has
-   * are cancelled; planned ones without a pending match are added. Sent reminders stay as they were.
+   * are cancelled (with `reason` kept in their rule, shown in the case's ledger); planned ones
+   * without a pending match are added. Sent reminders stay as they were.
    */
   async replan(
     tx: Db,
     caseId: string,
     owner: { taskId?: string; conferenceId?: string },
     planned: PlannedReminder[],
+    reason?: string,
   ): Promise<ReplanResult> {
     const pending = await many<{ id: string; agency_id: string; kind: string; offset: string; due_at: Date }>(
       tx,
@@ -169,7 +171,7 @@ export class ReminderWriter {
       if (new Date(match.due_at).getTime() !== plan.dueAt.getTime()) moves.push({ id: match.id, dueAt: plan.dueAt });
     }
     const moved = await this.move(tx, moves);
-    const cancelled = await this.cancel(tx, [...byKey.values()].map((p) => p.id));
+    const cancelled = await this.cancel(tx, [...byKey.values()].map((p) => p.id), reason);
     const added = await this.insert(tx, caseId, owner, additions);
     return { moved, added, cancelled };
   }
@@ -202,8 +204,8 @@ export class ReminderWriter {
   }
 
   /** Cancels pending reminders by id and removes their queued jobs. */
-  cancel(tx: Db, ids: string[]): Promise<number> {
-    return this.cancelWhere(tx, 'id = ANY($1::uuid[])', ids);
+  cancel(tx: Db, ids: string[], reason?: string): Promise<number> {
+    return this.cancelWhere(tx, 'id = ANY($1::uuid[])', ids, reason);
   }
 
   /** Cancels the pending reminders of these tasks and removes their queued jobs. */
@@ -217,13 +219,14 @@ export class ReminderWriter {
   }
 
   /** Cancels the pending reminders matching `condition` (with `$1` bound to `value`) and removes their jobs. */
-  private async cancelWhere(tx: Db, condition: string, value: string | string[]): Promise<number> {
+  private async cancelWhere(tx: Db, condition: string, value: string | string[], reason?: string): Promise<number> {
     if (Array.isArray(value) && value.length === 0) return 0;
     const rows = await many<{ id: string; generation: number }>(
       tx,
-      `UPDATE reminders SET status = 'cancelled', updated_at = now()
+      `UPDATE reminders SET status = 'cancelled', updated_at = now(),
+              rule = CASE WHEN $2::text IS NULL THEN rule ELSE rule || jsonb_build_object('cancelled', $2::text) END
         WHERE ${condition} AND status = 'pending' RETURNING id, generation`,
-      [value],
+      [value, reason ?? null],
     );
     await this.removeJobs(tx, rows);
     return rows.length;

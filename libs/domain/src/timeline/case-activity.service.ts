@@ -155,13 +155,30 @@ export class CaseActivityService {
         WHERE ${where.join(' AND ')} ORDER BY r.due_at, r.id`,
       params,
     );
+    // The ledger also holds what the pathways themselves will do: their pending timers (a review's
+    // 12-week clock, a no-answer timeout, retention). They belong to no agency: case managers see them.
+    const timerStatuses = status === 'active' || status === 'pending' ? ['pending'] : status === 'all' ? ['pending', 'fired', 'cancelled', 'stale'] : [];
+    const timers =
+      manager && timerStatuses.length > 0
+        ? await many<{ id: string; instanceId: string; pathway: string; event: string; timerId: string; dueAt: Date; status: string }>(
+            db,
+            `SELECT t.id, t.instance_id AS "instanceId", i.pathway_key AS pathway, t.event, t.timer_id AS "timerId", t.fire_at AS "dueAt", t.status
+               FROM timers t JOIN pathway_instances i ON i.id = t.instance_id
+              WHERE i.case_id = $1 AND t.status = ANY($2::text[]) ORDER BY t.fire_at, t.id`,
+            [caseId, timerStatuses],
+          )
+        : [];
     await this.audit.record(db, actor, { action: 'case.reminders', caseId, resource: 'case', resourceId: caseId });
-    return {
-      items: rows.map(({ taskTitle, reference, ...r }) => {
+    const items: Array<Record<string, unknown> & { dueAt: Date; id: string }> = [
+      ...rows.map(({ taskTitle, reference, ...r }) => {
         const title = taskTitle ?? conferenceTitle(reference);
-        return { ...r, title, why: describeRule(r.kind, title, r.rule) };
+        const reason = typeof r.rule?.cancelled === 'string' ? { reason: r.rule.cancelled } : {};
+        return { ...r, title, why: describeRule(r.kind, title, r.rule), ...reason };
       }),
-    };
+      ...timers.map((t) => ({ ...t, kind: 'timer', title: t.event, why: `Pathway ${t.pathway} moves on with ${t.event} at this time unless something else happens first` })),
+    ];
+    items.sort((a, b) => new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() || a.id.localeCompare(b.id));
+    return { items };
   }
 
   private eventItem(e: EventRow): TimelineItem {
