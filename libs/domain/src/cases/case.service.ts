@@ -215,6 +215,8 @@ export class CaseService {
   async updateKeyDates(tx: Db, actor: Actor, caseId: string, keyDates: Record<string, string | null>) {
     this.access.assertCaseManager(actor);
     await this.access.assertCase(tx, actor, caseId);
+    // Lock order (docs/architecture.md): the case's active instances first, then the case and the tasks hanging off them.
+    const active = await many<{ id: string }>(tx, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active' ORDER BY id FOR NO KEY UPDATE`, [caseId]);
     const [before] = await many<{ key_dates: Record<string, string | null> }>(tx, `SELECT key_dates FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
     const [after] = await many<{ key_dates: Record<string, string | null> }>(
       tx,
@@ -230,9 +232,7 @@ export class CaseService {
       [caseId, actor.userId, actor.agencyId, JSON.stringify({ keyDates: Object.keys(keyDates), tasksMoved: moved.map((m) => ({ taskId: m.taskId, keyDate: m.keyDate, from: m.from, to: m.to })) })],
     );
     await this.audit.record(tx, actor, { action: 'case.update', caseId, resource: 'case', resourceId: caseId, detail: { keyDates: Object.keys(keyDates), tasksMoved: moved.length } });
-    for (const instance of await many<{ id: string }>(tx, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active'`, [caseId])) {
-      await this.instances.reevaluate(tx, instance.id, { actor });
-    }
+    for (const instance of active) await this.instances.reevaluate(tx, instance.id, { actor });
   }
 
   /**
