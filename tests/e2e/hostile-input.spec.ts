@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { seedPartnership, startTestApp, unique, type ApiResponse, type Partnership, type TestApp } from '../support/app.js';
 
 const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 
@@ -16,6 +17,29 @@ const BODIES: Array<[string, string]> = [
   ['deep nesting', JSON.stringify({ definition: JSON.parse(deep(500)), data: JSON.parse(deep(500)) })],
   ['long strings', JSON.stringify({ name: 'x'.repeat(100_000), email: `${'a'.repeat(5000)}@x.org`, text: 'y'.repeat(100_000) })],
 ];
+
+/** Sends bytes fetch would refuse to send (a NUL in a header) and reads the answer until the server closes. */
+function rawRequest(url: string, request: string): Promise<{ status: number; headers: string; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...body] = text.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head, body: body.join('\r\n\r\n') });
+    });
+  });
+}
+
+/** A 4xx problem JSON answer with the given status, as every refusal must be. */
+function expectProblem(res: ApiResponse, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+}
 
 const PARAM_VALUES = ['not-a-uuid', randomUUID(), '..%2F..%2Fetc%2Fpasswd', '99999999999999999999', '%00', 'referral'];
 
@@ -53,5 +77,79 @@ describe('hostile input never causes a 500', () => {
     expect(failures).toEqual([]);
     // The requests reached handlers (404s for unknown ids, 403s for roles, 200s), not only validation.
     for (const status of [200, 400, 403, 404]) expect(statuses.get(status)).toBeGreaterThan(0);
+  });
+
+  describe('strings PostgreSQL cannot store are refused at the edge with the path of the field', () => {
+    it('refuses a NUL in the login email before anything is looked up, without a token', async () => {
+      const res = await t.request('POST', '/api/auth/login', { body: { email: 'x\u0000@y.example', password: 'p' } });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ path: '$.email', message: expect.stringMatching(/NUL/) }]);
+    });
+
+    it('refuses NUL in agency and user names, and stores neither', async () => {
+      const name = `${unique('agency')}\u0000`;
+      const agency = await t.request('POST', '/api/agencies', { token: p.adminToken, body: { name, kind: 'police' } });
+      expectProblem(agency, 400);
+      expect(agency.body.errors).toEqual([{ path: '$.name', message: expect.stringMatching(/NUL/) }]);
+      const user = await t.request('POST', '/api/users', {
+        token: p.adminToken,
+        body: { email: `nul.${randomUUID().slice(0, 8)}@example.org`, name: 'Nul\u0000Name', password: 'correct horse battery staple', agencyId: p.agencies.police.id, roles: ['agency_staff'] },
+      });
+      expectProblem(user, 400);
+      expect(user.body.errors).toEqual([{ path: '$.name', message: expect.stringMatching(/NUL/) }]);
+      const agencies = await t.request('GET', '/api/agencies', { token: p.adminToken });
+      expect(agencies.body.items.map((a: { name: string }) => a.name)).not.toContain(name);
+    });
+
+    it('refuses a lone surrogate in a case subject name, naming $.subject.name', async () => {
+      const res = await t.request('POST', '/api/cases', {
+        token: p.tokens.coordinator,
+        body: { subject: { name: '\ud800' }, leadAgencyId: p.agencies.coordinator.id, participants: [] },
+      });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ path: '$.subject.name', message: expect.stringMatching(/surrogate/) }]);
+    });
+
+    it('refuses a NUL in a query parameter, naming it and saying it is the query', async () => {
+      const res = await t.request('GET', '/api/cases?q=a%00b', { token: p.tokens.coordinator });
+      expectProblem(res, 400);
+      expect(res.body.detail).toMatch(/^Query/);
+      expect(res.body.errors).toEqual([{ path: '$.q', message: expect.stringMatching(/NUL/) }]);
+    });
+
+    it('refuses event data nested 10,000 levels deep', async () => {
+      const created = await t.request('POST', '/api/cases', {
+        token: p.tokens.coordinator,
+        body: { subject: { name: 'Deep Data' }, leadAgencyId: p.agencies.coordinator.id, participants: [] },
+      });
+      const body = `{"instanceId":"${randomUUID()}","type":"ACCEPT","data":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+      const res = await t.request('POST', `/api/cases/${created.body.id}/events`, { token: p.tokens.coordinator, body });
+      expectProblem(res, 400);
+      expect(res.body.errors[0].message).toMatch(/nested too deeply/);
+    });
+
+    it('answers a NUL in a header (here Idempotency-Key) with a 400 problem, before any route', async () => {
+      const res = await rawRequest(t.url, `POST /api/cases/${randomUUID()}/events HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\u0000b\r\nContent-Length: 2\r\n\r\n{}`);
+      expect(res.status).toBe(400);
+      expect(res.headers).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(res.body)).toMatchObject({ status: 400, title: 'Bad request' });
+    });
+  });
+
+  describe('requests too large for the server answer problem JSON', () => {
+    it('answers a URL over 16 KB with a 431 problem', async () => {
+      const res = await t.request('GET', `/api/cases?q=${'x'.repeat(17 * 1024)}`, { token: p.tokens.coordinator });
+      expectProblem(res, 431);
+    });
+
+    it('answers headers over 16 KB with a 431 problem', async () => {
+      const res = await t.request('GET', '/api/cases', { token: p.tokens.coordinator, headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
+      expectProblem(res, 431);
+    });
+
+    it('answers a body over 256 KB with a 413 problem', async () => {
+      const res = await t.request('POST', '/api/cases', { token: p.tokens.coordinator, body: { subject: { name: 'x'.repeat(300 * 1024) } } });
+      expectProblem(res, 413);
+    });
   });
 });

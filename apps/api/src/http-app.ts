@@ -3,22 +3,28 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { answerClientErrors } from '../../../libs/core/src/http/client-error.js';
+import { DomainError } from '../../../libs/core/src/http/domain-error.js';
 import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
+import { unsafeInputErrors } from '../../../libs/core/src/http/safe-input.js';
 
 export const BODY_LIMIT = '256kb';
 
 /**
  * Everything HTTP that is not a route: body parsing with a size limit, problem JSON for every
- * error (also body-parser's), and the OpenAPI document at /docs and /docs-json.
+ * error (also body-parser's and Node's HTTP parser's), strings no database can store refused for
+ * every route, and the OpenAPI document at /docs and /docs-json.
  */
 export function configureHttpApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  answerClientErrors(app.getHttpServer());
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
     sendProblem(res, toProblem(error));
   });
+  app.use(refuseUnsafeInput);
   app.useGlobalFilters(new ProblemFilter());
   serveWebApp(app);
 
@@ -35,6 +41,20 @@ export function configureHttpApp(app: NestExpressApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * The safety net under ZodPipe: NUL, unpaired surrogates and runaway nesting in any body or query
+ * are refused here, before guards, pipes or handlers — also those that read the request without
+ * a ZodPipe. Headers need no check: Node's parser refuses control characters in them and reads
+ * them as Latin-1, which has no surrogates.
+ */
+function refuseUnsafeInput(req: Request, res: Response, next: NextFunction): void {
+  for (const [what, value] of [['Request body', req.body], ['Query', req.query]] as const) {
+    const errors = unsafeInputErrors(value);
+    if (errors.length > 0) return sendProblem(res, toProblem(new DomainError('bad_request', `${what} is invalid`, { errors })));
+  }
+  next();
 }
 
 const API_PREFIXES = ['/api', '/docs', '/health'];
