@@ -105,7 +105,9 @@ export class TaskService {
     if (isUuid(taskId)) await InstanceRepository.lockOwnerOf(tx, { taskId });
     const task = await this.get(tx, actor, taskId, true);
     this.assertActs(actor, task);
-    if (task.status === 'done') return task;
+    // Under the locks, a completion that came first has committed: answering 200 would drop this
+    // caller's outcome and note without a word, so they are told it was done already.
+    if (task.status === 'done') throw new DomainError('conflict', 'The task is already done');
     if (task.status === 'cancelled') throw new DomainError('conflict', 'The task was cancelled');
     await tx.query(
       `UPDATE tasks SET status = 'done', outcome = $2, note = $3, completed_at = now(), completed_by = $4, updated_at = now() WHERE id = $1`,
