@@ -209,9 +209,18 @@ export async function check({ pool, receiver, events, api, processes, settled })
   const failedCalls = api.attempts.filter((a) => a.status === undefined || a.status >= 500);
   const outside = failedCalls.filter((a) => !inTermination(a.at));
   const inside = failedCalls.filter((a) => inTermination(a.at));
-  if (outside.length) fail(`${outside.length} API requests failed (5xx or no answer) outside the PostgreSQL termination windows`, outside.map((a) => ({ api: a.api, route: `${a.method} ${a.route}`, status: a.status, error: a.error })));
+  // Requests to a process that had just died on its own fail too: said so, still counted (its death is a failure of its own below).
+  const whileDown = (a) => processes.some((p) => p.name === a.api && p.unexpectedExits.some((e) => a.at >= e.at - 1000 && a.at <= e.at + 30_000));
+  if (outside.length) {
+    const down = outside.filter(whileDown).length;
+    fail(
+      `${outside.length} API requests failed (5xx or no answer) outside the PostgreSQL termination windows${down ? ` (${down} of them sent to a process that had just exited on its own)` : ''}`,
+      outside.map((a) => ({ api: a.api, route: `${a.method} ${a.route}`, status: a.status, error: a.error })),
+    );
+  }
 
   // --- processes ---------------------------------------------------------------------------------
+  // Each exit carries the last error its log shows (e.g. an unhandled 'error' event).
   const crashes = processes.flatMap((p) => p.unexpectedExits.map((e) => ({ process: p.name, ...e })));
   if (crashes.length) fail(`${crashes.length} Convene processes exited on their own`, crashes);
   if (!settled.settled) fail(`not settled ${seconds(settled.deadline - settled.lastDue)} s after the last due moment: ${JSON.stringify(settled.open)}`);
@@ -260,6 +269,7 @@ export async function check({ pool, receiver, events, api, processes, settled })
       retries: api.attempts.filter((a) => a.attempt > 0).length,
       failedInTerminationWindows: inside.length,
       failedOutside: outside.length,
+      failedWhileProcessDown: failedCalls.filter(whileDown).length,
       failedRoutes: countBy(failedCalls, (a) => `${a.method} ${a.route} ${a.status ?? a.error}`),
     },
     settled: { settled: settled.settled, open: settled.open },

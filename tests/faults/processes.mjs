@@ -114,6 +114,20 @@ export function ownersOfLocalPorts(ports, pids) {
   return owners;
 }
 
+/** The last error line in the tail of a log (what a process that died printed), if any. */
+function lastError(logFile) {
+  try {
+    const tail = readFileSync(logFile, 'utf8').slice(-16_000).split('\n');
+    let at = tail.findLastIndex((l) => /^(\w*Error|error)( \[\w+\])?: /.test(l));
+    if (at < 0) at = tail.findLastIndex((l) => /"level":60/.test(l));
+    if (at < 0) return undefined;
+    const next = tail.slice(at + 1).find((l) => /^\s+at /.test(l));
+    return `${tail[at].trim().slice(0, 200)}${next ? ` (${next.trim().slice(0, 160)})` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One Convene process (`api` or `worker`) of the compiled code in `distDir`, restartable. An exit we
  * did not ask for is recorded in `unexpectedExits` (the suite reports it and restarts the process).
@@ -149,7 +163,7 @@ export class ConveneProcess {
     this.exited = exited.then((result) => {
       if (this.child === child) this.child = undefined;
       if (!this.expectExit) {
-        this.unexpectedExits.push({ at: Date.now(), ...result });
+        this.unexpectedExits.push({ at: Date.now(), ...result, reason: lastError(this.logFile) });
         this.crashed = true;
       }
       return result;

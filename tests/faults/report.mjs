@@ -31,7 +31,7 @@ export function figuresTable(f, wallS) {
     ['timer lateness s', fmt(f.timers.latenessS)],
     ['pathway instances', fmt(f.instances)],
     ['receiver POSTs', `${f.receiver.posts}: ${fmt(f.receiver.byAnswer)}`],
-    ['API requests', `${f.api.requests} (${f.api.retries} retries); failed in PG termination windows ${f.api.failedInTerminationWindows}, outside ${f.api.failedOutside}`],
+    ['API requests', `${f.api.requests} (${f.api.retries} retries); failed in PG termination windows ${f.api.failedInTerminationWindows}, outside ${f.api.failedOutside}; to a process just crashed ${f.api.failedWhileProcessDown}`],
     ['API failures by route', fmt(f.api.failedRoutes)],
     ['reconciler repairs (worker logs)', f.reconciler.lines ? `${f.reconciler.lines} lines: ${fmt(f.reconciler.totals)}` : 'no reconciler lines in the worker logs'],
     ['reconciler repairs (/metrics)', f.reconciler.metrics ?? 'not exposed'],
