@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
@@ -14,6 +13,7 @@ import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { InstanceService } from '../../../../libs/domain/src/instances/instance.service.js';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
 
 const keyDates = z
@@ -84,8 +84,9 @@ export class CasesController {
       'The case, with a readable reference such as CNV-2026-0001 and status "open"; `possibleRepeatOf` lists cases of the same person opened in the last 12 months that the caller can see (a repeat referral, DOMAIN practice)',
   })
   @ApiProblems(400, 401, 403, 422)
-  create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.cases.create(tx, actor, body));
+  @ApiIdempotent()
+  create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor, @ReplayableRequest() call: Replayable) {
+    return once(this.idempotency, call, (tx) => this.cases.create(tx, actor, body));
   }
 
   @Get()
@@ -123,8 +124,14 @@ export class CasesController {
   @ApiZodBody(Participant)
   @ApiCreatedResponse({ description: '`{caseId, agencyId, role, assignedTasks}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  addParticipant(@Param('id', caseId) id: string, @Body(zodBody(Participant)) body: z.infer<typeof Participant>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.cases.addParticipant(tx, actor, id, body));
+  @ApiIdempotent()
+  addParticipant(
+    @Param('id', caseId) id: string,
+    @Body(zodBody(Participant)) body: z.infer<typeof Participant>,
+    @CurrentActor() actor: Actor,
+    @ReplayableRequest() call: Replayable,
+  ) {
+    return once(this.idempotency, call, (tx) => this.cases.addParticipant(tx, actor, id, body), () => this.access.assertCase(this.ds.manager, actor, id));
   }
 
   @Delete(':id/participants/:agencyId')
@@ -144,14 +151,20 @@ export class CasesController {
   @ApiZodBody(StartPathway)
   @ApiCreatedResponse({ description: '`{instanceId, key, version, state, status, revision}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  startPathway(@Param('id', caseId) id: string, @Body(zodBody(StartPathway)) body: z.infer<typeof StartPathway>, @CurrentActor() actor: Actor) {
+  @ApiIdempotent()
+  startPathway(
+    @Param('id', caseId) id: string,
+    @Body(zodBody(StartPathway)) body: z.infer<typeof StartPathway>,
+    @CurrentActor() actor: Actor,
+    @ReplayableRequest() call: Replayable,
+  ) {
     this.access.assertCaseManager(actor);
-    return this.ds.transaction(async (tx) => {
+    return once(this.idempotency, call, async (tx) => {
       await this.access.assertCase(tx, actor, id);
       const row = await this.instances.start(tx, id, body.key, { actor });
       await this.audit.record(tx, actor, { action: 'pathway.start', caseId: id, resource: 'instance', resourceId: row.id, detail: { key: body.key } });
       return { instanceId: row.id, key: row.pathway_key, version: row.version, state: row.state_value, status: row.status, revision: row.revision };
-    });
+    }, () => this.access.assertCase(this.ds.manager, actor, id));
   }
 
   @Post(':id/events')
@@ -161,7 +174,7 @@ export class CasesController {
     description:
       'Who may send it comes from the transition\'s meta.roles (default case managers). 422 when the event is not allowed now or a guard refuses (detail says why); 409 when If-Match names a stale revision or a concurrent change won.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated key returns the first response and changes nothing' })
+  @ApiIdempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'The instance revision you saw; 409 when it changed' })
   @ApiZodBody(SendEvent)
   @ApiOkResponse({ description: '`{instanceId, state, status, allowedEvents, availableEvents, revision}`: allowedEvents are the events whose guards pass now; availableEvents adds the refused ones with `enabled: false` and the reason' })
@@ -170,12 +183,11 @@ export class CasesController {
     @Param('id', caseId) id: string,
     @Body(zodBody(SendEvent)) body: z.infer<typeof SendEvent>,
     @CurrentActor() actor: Actor,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @ReplayableRequest() call: Replayable,
   ) {
     const expected = parseIfMatch(ifMatch);
-    const result = await this.idempotency.run(actor.userId, idempotencyKey, { id, ...body, expected }, async (tx) => {
+    const view = await once(this.idempotency, { ...call, request: { ...call.request, expected } }, async (tx) => {
       await this.access.assertCase(tx, actor, id);
       const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);
       await this.audit.record(tx, actor, { action: 'pathway.event', caseId: id, resource: 'instance', resourceId: body.instanceId, detail: { type: body.type } });
@@ -187,12 +199,9 @@ export class CasesController {
         availableEvents: view.availableEvents,
         revision: view.revision,
       };
-    }, {
       // A replay is checked too: an agency removed from the case must not read a stored response.
-      beforeReplay: () => this.access.assertCase(this.ds.manager, actor, id),
-    });
-    res.setHeader('ETag', `"${result.body.revision}"`);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    }, () => this.access.assertCase(this.ds.manager, actor, id));
+    call.res.setHeader('ETag', `"${view.revision}"`);
+    return view;
   }
 }

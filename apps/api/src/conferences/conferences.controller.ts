@@ -9,6 +9,8 @@ import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { isValidDuration, parseDuration } from '../../../../libs/engine/src/index.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { isoDateTime, shortText, uuid } from '../common/schemas.js';
 
 const when = isoDateTime.transform((v) => new Date(v));
@@ -65,6 +67,7 @@ export class ConferencesController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly conferences: ConferenceService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Post('cases/:id/conferences')
@@ -76,8 +79,9 @@ export class ConferencesController {
   @ApiZodBody(ScheduleConference)
   @ApiCreatedResponse({ description: 'The conference: `{id, caseId, scheduledAt, durationMinutes, location, status, sequence, agencyIds, invitees, attendance, minutes}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.schedule(tx, actor, id, body));
+  @ApiIdempotent()
+  schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.conferences.schedule(tx, actor, id, body), () => this.conferences.list(this.ds.manager, actor, id));
   }
 
   @Get('cases/:id/conferences')
@@ -116,8 +120,9 @@ export class ConferencesController {
   })
   @ApiZodBody(CancelConference)
   @ApiProblems(400, 401, 403, 404, 409)
-  cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.cancel(tx, actor, id, body));
+  @ApiIdempotent()
+  cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.conferences.cancel(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
   }
 
   @Post('conferences/:id/attendance')
@@ -125,8 +130,9 @@ export class ConferencesController {
   @ApiOperation({ summary: 'Record whether an agency attended (case managers); quorum guards are re-evaluated' })
   @ApiZodBody(Attendance)
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.recordAttendance(tx, actor, id, body));
+  @ApiIdempotent()
+  attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.conferences.recordAttendance(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
   }
 
   @Post('conferences/:id/minutes')
@@ -134,8 +140,9 @@ export class ConferencesController {
   @ApiOperation({ summary: 'Record minutes (case managers): the conference is held; each action becomes a task for its agency, with reminders' })
   @ApiZodBody(Minutes)
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.recordMinutes(tx, actor, id, body));
+  @ApiIdempotent()
+  minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.conferences.recordMinutes(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
   }
 
   @Get('conferences/:id/invite.ics')

@@ -8,6 +8,8 @@ import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { TaskService } from '../../../../libs/domain/src/tasks/task.service.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { pagination, uuid } from '../common/schemas.js';
 
 export const TaskQuery = z
@@ -32,6 +34,7 @@ export class TasksController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly tasks: TaskService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Get()
@@ -54,8 +57,9 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a task: the agency has seen it and will act' })
   @ApiProblems(401, 404)
-  acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.tasks.acknowledge(tx, actor, id));
+  @ApiIdempotent()
+  acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.tasks.acknowledge(tx, actor, id), () => this.tasks.get(this.ds.manager, actor, id));
   }
 
   @Post(':id/complete')
@@ -63,7 +67,8 @@ export class TasksController {
   @ApiOperation({ summary: 'Complete a task with an outcome and note; its pending reminders are cancelled' })
   @ApiZodBody(CompleteTask)
   @ApiProblems(400, 401, 404, 409)
-  complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.tasks.complete(tx, actor, id, body));
+  @ApiIdempotent()
+  complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.tasks.complete(tx, actor, id, body), () => this.tasks.get(this.ds.manager, actor, id));
   }
 }
