@@ -61,7 +61,7 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config);
   return {
     ds,
-    tasks: new TaskService(ds, access, audit, instances, reminders),
+    tasks: new TaskService(ds, access, audit, instances, reminders, notifications),
     cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config)),
   };
 }

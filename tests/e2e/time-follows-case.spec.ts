@@ -45,6 +45,23 @@ const closingPathway = (key: string) => ({
   },
 });
 
+/** Probation's report, due 4 s after start, reminded on the due time. */
+const shortTaskPathway = (key: string) => ({
+  key,
+  title: 'Short task test',
+  machine: {
+    id: key,
+    initial: 'waiting',
+    states: {
+      waiting: {
+        meta: { title: 'Waiting', tasks: [{ key: 'report', title: 'Report', assignee: { role: 'probation' }, due: 'PT4S', reminders: ['P0D'], urgent: true }] },
+        on: { REPORTED: 'reported' },
+      },
+      reported: { type: 'final' },
+    },
+  },
+});
+
 /** A two-rung ladder: probation's own point of contact 2 s after due, then the coordinator at 4 s. */
 const ladderPathway = (key: string) => ({
   key,
@@ -91,10 +108,11 @@ describe('time follows the case', () => {
     receiver = await startWebhookReceiver(SECRET);
     t = await startTestApp();
     const hook = { webhookUrl: receiver.url, webhookSecret: SECRET };
-    p = await seedPartnership(t, { probation: hook, coordinator: hook });
+    p = await seedPartnership(t, { probation: hook, coordinator: hook, police: hook });
     keys.release = await publishPathway(t, p.adminToken, releasePathway);
     keys.closing = await publishPathway(t, p.adminToken, closingPathway);
     keys.ladder = await publishPathway(t, p.adminToken, ladderPathway);
+    keys.short = await publishPathway(t, p.adminToken, shortTaskPathway);
   });
   afterAll(async () => {
     await t?.close();
@@ -176,5 +194,41 @@ describe('time follows the case', () => {
     expect(webhooksFor(c.taskId, 'escalation')).toHaveLength(1);
     const [pending] = await t.db.query(`SELECT count(*)::int AS n FROM reminders WHERE task_id = $1 AND status = 'pending'`, [c.taskId]);
     expect(pending.n).toBe(0);
+  });
+
+  it('reminds an extended task on its new date only', async () => {
+    const c = await openCase(keys.short!);
+    const t0 = Date.now();
+    const extended = await t.request('PATCH', `/api/tasks/${c.taskId}`, { token: p.tokens.coordinator, body: { dueAt: at(9_000), reason: 'Waiting for the parole board' } });
+    expect(extended.status).toBe(200);
+    expect(Math.abs(new Date(extended.body.dueAt).getTime() - (t0 + 9_000))).toBeLessThan(1_000);
+    const reminder = await eventually(async () => webhooksFor(c.taskId, 'reminder')[0], 20_000, 'reminder at the new date');
+    expect(reminder.at).toBeGreaterThan(t0 + 8_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(webhooksFor(c.taskId, 'reminder')).toHaveLength(1);
+    const [event] = await t.db.query(`SELECT data FROM case_events WHERE case_id = $1 AND type = 'task.extended'`, [c.caseId]);
+    expect(event.data).toMatchObject({ taskId: c.taskId, reason: 'Waiting for the parole board' });
+    // Agency staff may not move due dates.
+    expect((await t.request('PATCH', `/api/tasks/${c.taskId}`, { token: p.tokens.probation, body: { dueAt: at(60_000), reason: 'x' } })).status).toBe(403);
+  });
+
+  it('reminds a reassigned task at the new agency only, and tells it', async () => {
+    const c = await openCase(keys.short!);
+    expect((await t.request('POST', `/api/cases/${c.caseId}/participants`, { token: p.tokens.coordinator, body: { agencyId: p.agencies.police.id, role: 'police' } })).status).toBe(201);
+    const outsider = await t.request('POST', `/api/tasks/${c.taskId}/reassign`, { token: p.tokens.coordinator, body: { agencyId: p.agencies.housing.id } });
+    expect(outsider.status).toBe(422);
+    const moved = await t.request('POST', `/api/tasks/${c.taskId}/reassign`, { token: p.tokens.coordinator, body: { agencyId: p.agencies.police.id, reason: 'Police hold the record' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.assigneeAgencyId).toBe(p.agencies.police.id);
+    await eventually(async () => webhooksFor(c.taskId, 'task_assigned').find((r) => r.body.agencyId === p.agencies.police.id), 10_000, 'task_assigned to police');
+    const reminder = await eventually(async () => webhooksFor(c.taskId, 'reminder')[0], 15_000, 'reminder of the reassigned task');
+    expect(reminder.body.agencyId).toBe(p.agencies.police.id);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(webhooksFor(c.taskId, 'reminder').map((r) => r.body.agencyId)).toEqual([p.agencies.police.id]);
+    // The police officer now sees it in their inbox; probation no longer does.
+    const police = await t.request('GET', `/api/tasks?caseId=${c.caseId}`, { token: p.tokens.police });
+    expect(police.body.items.map((x: { id: string }) => x.id)).toContain(c.taskId);
+    const probation = await t.request('GET', `/api/tasks?caseId=${c.caseId}`, { token: p.tokens.probation });
+    expect(probation.body.items.map((x: { id: string }) => x.id)).not.toContain(c.taskId);
   });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -25,6 +25,13 @@ const CompleteTask = z
   .object({ outcome: z.string().trim().max(200).optional(), note: z.string().max(5000).optional() })
   .strict()
   .default({});
+const ExtendTask = z
+  .object({
+    dueAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with zone, e.g. 2027-01-15T10:00:00Z' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+const ReassignTask = z.object({ agencyId: uuid, reason: z.string().trim().min(1).max(500).optional() }).strict();
 const taskId = new ZodPipe(uuid, 'Task id');
 
 @ApiTags('tasks')
@@ -70,5 +77,32 @@ export class TasksController {
   @ApiIdempotent()
   complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
     return once(this.idempotency, request, (tx) => this.tasks.complete(tx, actor, id, body), () => this.tasks.get(this.ds.manager, actor, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: "Extend (or bring forward) a task's due date, with a reason (case managers)",
+    description:
+      "The task's pending reminders, overdue notices and escalations move with it; a date set this way is no longer moved by the key date the task was counted from. In the event log and the audit log.",
+  })
+  @ApiZodBody(ExtendTask)
+  @ApiOkResponse({ description: 'The task, with its new `dueAt`' })
+  @ApiProblems(400, 401, 403, 404, 409)
+  extend(@Param('id', taskId) id: string, @Body(zodBody(ExtendTask)) body: z.infer<typeof ExtendTask>, @CurrentActor() actor: Actor) {
+    return this.ds.transaction((tx) => this.tasks.extend(tx, actor, id, { dueAt: new Date(body.dueAt), reason: body.reason }));
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Hand a task to another agency of the case (case managers)',
+    description: 'Its pending reminders and escalation rungs are cancelled; the new agency is told (task_assigned) and reminded from now on. 422 when the agency does not take part in the case.',
+  })
+  @ApiZodBody(ReassignTask)
+  @ApiIdempotent()
+  @ApiOkResponse({ description: 'The task, with its new `assigneeAgencyId`' })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  reassign(@Param('id', taskId) id: string, @Body(zodBody(ReassignTask)) body: z.infer<typeof ReassignTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
+    return once(this.idempotency, request, (tx) => this.tasks.reassign(tx, actor, id, body), () => this.tasks.get(this.ds.manager, actor, id));
   }
 }

@@ -27,7 +27,8 @@ export function keyDateOf(due: DueSpec | undefined): string | undefined {
  * reminders, overdue notices and escalations move with it, in the caller's transaction. Before-due
  * reminders whose new moment has already passed are dropped (the due-date reminder and the overdue
  * notices still come); overdue notices and escalations whose moment has passed go out once, now.
- * A task whose key date is cleared keeps no due date and no pending reminders.
+ * A task whose key date is cleared keeps no due date and no pending reminders. A due date a case
+ * manager set by hand stays as they set it.
  */
 @Injectable()
 export class KeyDateMoves {
@@ -53,7 +54,7 @@ export class KeyDateMoves {
       tx,
       `SELECT t.id, t.spec, t.due_at, t.created_at, t.assignee_agency_id, i.pathway_key, i.version, t.state_id, t.conference_id
          FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
-        WHERE t.case_id = $1 AND t.status = 'open' AND t.spec IS NOT NULL
+        WHERE t.case_id = $1 AND t.status = 'open' AND t.spec IS NOT NULL AND NOT t.due_set_by_hand
           AND (t.spec->'due'->>'before' = ANY($2::text[]) OR t.spec->'due'->>'after' = ANY($2::text[]))
         ORDER BY t.created_at, t.id FOR NO KEY UPDATE OF t`,
       [caseId, names],

@@ -209,8 +209,8 @@ export class ReminderWriter {
   }
 
   /** Cancels the pending reminders of these tasks and removes their queued jobs. */
-  cancelForTasks(tx: Db, taskIds: string[]): Promise<number> {
-    return this.cancelWhere(tx, 'task_id = ANY($1::uuid[])', taskIds);
+  cancelForTasks(tx: Db, taskIds: string[], reason?: string): Promise<number> {
+    return this.cancelWhere(tx, 'task_id = ANY($1::uuid[])', taskIds, reason);
   }
 
   /** Cancels the pending reminders of a conference itself (not of the tasks its minutes created). */

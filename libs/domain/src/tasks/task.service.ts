@@ -9,6 +9,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { InstanceRepository } from '../instances/instance.repository.js';
 import { InstanceService } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
+import { NotificationWriter } from '../notifications/notification-writer.js';
+import { loadCaseContext } from '../cases/case-context.js';
+import type { TaskSpec } from '../../../engine/src/index.js';
 
 /** Inbox totals above this are reported as `total: 1000, totalCapped: true`. */
 export const TOTAL_CAP = 1000;
@@ -30,6 +33,7 @@ export class TaskService {
     private readonly audit: AuditService,
     private readonly instances: InstanceService,
     private readonly reminders: ReminderWriter,
+    private readonly notifications: NotificationWriter,
   ) {}
 
   async list(actor: Actor, f: { status?: TaskStatusFilter; caseId?: string; agencyId?: string; limit: number; offset: number }) {
@@ -121,6 +125,85 @@ export class TaskService {
     await this.audit.record(tx, actor, { action: 'task.complete', caseId: task.caseId, resource: 'task', resourceId: taskId });
     if (task.instanceId) await this.instances.reevaluate(tx, task.instanceId, { actor });
     return this.get(tx, actor, taskId);
+  }
+
+  /**
+   * A case manager extends (or brings forward) a task's due date, with a reason: its pending
+   * reminders, overdue notices and escalations move with it, and later moves of the key date it
+   * was counted from leave it alone (the date set by hand counts).
+   */
+  async extend(tx: Db, actor: Actor, taskId: string, input: { dueAt: Date; reason: string }) {
+    this.access.assertCaseManager(actor);
+    const task = await this.lockOpen(tx, actor, taskId);
+    await tx.query(`UPDATE tasks SET due_at = $2, due_set_by_hand = true, updated_at = now() WHERE id = $1`, [taskId, input.dueAt]);
+    await this.replanReminders(tx, taskId, task.assigneeAgencyId, input.dueAt, 'due date changed', { futureOnly: false });
+    await this.record(tx, actor, task, 'task.extended', { from: task.dueAt, to: input.dueAt.toISOString(), reason: input.reason });
+    return this.get(tx, actor, taskId);
+  }
+
+  /**
+   * A case manager hands a task to another agency of the case: every pending reminder and rung of
+   * its ladder is cancelled, the new agency is told (`task_assigned`) and reminded from now on.
+   */
+  async reassign(tx: Db, actor: Actor, taskId: string, input: { agencyId: string; reason?: string }) {
+    this.access.assertCaseManager(actor);
+    const task = await this.lockOpen(tx, actor, taskId);
+    const takesPart = await one(tx, `SELECT 1 FROM case_participants WHERE case_id = $1 AND agency_id = $2`, [task.caseId, input.agencyId]);
+    if (!takesPart) {
+      throw new DomainError('unprocessable', 'The agency does not take part in this case', { errors: [{ path: '$.agencyId', message: 'add the agency to the case first' }] });
+    }
+    if (task.assigneeAgencyId === input.agencyId) throw new DomainError('conflict', 'The task is already assigned to this agency');
+    await tx.query(`UPDATE tasks SET assignee_agency_id = $2, acknowledged_at = NULL, acknowledged_by = NULL, updated_at = now() WHERE id = $1`, [taskId, input.agencyId]);
+    await this.reminders.cancelForTasks(tx, [taskId], 'task reassigned');
+    await this.replanReminders(tx, taskId, input.agencyId, task.dueAt ? new Date(task.dueAt) : null, 'task reassigned', { futureOnly: true });
+    const count = await one<{ n: number }>(tx, `SELECT count(*)::int AS n FROM case_events WHERE type = 'task.reassigned' AND data->>'taskId' = $1`, [taskId]);
+    await this.notifications.create(tx, {
+      caseId: task.caseId,
+      agencyId: input.agencyId,
+      kind: 'task_assigned',
+      title: task.title,
+      taskId,
+      dueAt: task.dueAt ? new Date(task.dueAt) : null,
+      rule: { source: 'reassignment', task: task.taskKey ?? undefined, kind: 'task_assigned' },
+      dedupeKey: `task_assigned:${taskId}:${input.agencyId}:${count?.n ?? 0}`,
+    });
+    await this.record(tx, actor, task, 'task.reassigned', { from: task.assigneeAgencyId, to: input.agencyId, reason: input.reason ?? null });
+    return this.get(tx, actor, taskId);
+  }
+
+  /** Locks the task's instance, then the task (the documented lock order); it must still be open. */
+  private async lockOpen(tx: Db, actor: Actor, taskId: string) {
+    if (isUuid(taskId)) await InstanceRepository.lockOwnerOf(tx, { taskId });
+    const task = (await this.get(tx, actor, taskId, true)) as Awaited<ReturnType<TaskService['get']>> & { dueAt: Date | null; taskKey: string | null };
+    if (task.status === 'done') throw new DomainError('conflict', 'The task is already done');
+    if (task.status === 'cancelled') throw new DomainError('conflict', 'The task was cancelled');
+    return task;
+  }
+
+  /** Plans the task's reminders again for its (new) due date and assignee. */
+  private async replanReminders(tx: Db, taskId: string, agencyId: string | null, dueAt: Date | null, reason: string, opts: { futureOnly: boolean }) {
+    const row = await one<{ case_id: string; spec: TaskSpec | null; pathway_key: string | null; version: number | null; state_id: string | null; conference_id: string | null }>(
+      tx,
+      `SELECT t.case_id, t.spec, i.pathway_key, i.version, t.state_id, t.conference_id FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id WHERE t.id = $1`,
+      [taskId],
+    );
+    if (!row?.spec) return;
+    const ctx = (await loadCaseContext(tx, row.case_id))!;
+    const base = row.pathway_key
+      ? { source: 'task' as const, pathway: row.pathway_key, version: row.version ?? undefined, state: row.state_id ?? undefined, task: row.spec.key }
+      : { source: 'conference' as const, conference: row.conference_id, task: row.spec.key };
+    const now = new Date();
+    let planned = this.reminders.planForTask(ctx, { agencyId, dueAt, spec: row.spec }, base, now);
+    if (opts.futureOnly) planned = planned.filter((p) => p.dueAt.getTime() > now.getTime());
+    await this.reminders.replan(tx, row.case_id, { taskId }, planned, reason);
+  }
+
+  private async record(tx: Db, actor: Actor, task: { id: string; caseId: string; instanceId: string | null; title: string }, type: 'task.extended' | 'task.reassigned', data: Record<string, unknown>) {
+    await tx.query(
+      `INSERT INTO case_events (case_id, instance_id, type, actor_user_id, actor_agency_id, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [task.caseId, task.instanceId, type, actor.userId, actor.agencyId, JSON.stringify({ taskId: task.id, title: task.title, ...data })],
+    );
+    await this.audit.record(tx, actor, { action: type, caseId: task.caseId, resource: 'task', resourceId: task.id, detail: data });
   }
 
   /** Staff act on their own agency's tasks; case managers may act on any task of their cases. */

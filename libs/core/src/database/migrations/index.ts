@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { BenchIndexes1764000002000 } from './1764000002000-bench-indexes.js';
 import { OutboxNotifyTrigger1764000003000 } from './1764000003000-outbox-notify-trigger.js';
 import { Reliability1764000004000 } from './1764000004000-reliability.js';
+import { TaskDueByHand1764000006000 } from './1764000006000-task-due-by-hand.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000];
+export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000, TaskDueByHand1764000006000];
