@@ -70,7 +70,9 @@ function cleanup() {
     killAll();
     await receiver?.close().catch(() => undefined);
     await pool?.end().catch(() => undefined);
-    if (serverUrl) await onServer(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch((e) => console.error(`note: could not drop ${DB}: ${e.message}`));
+    // FAULTS_KEEP_DB=1 keeps a failed run's database for a look (drop it by hand).
+    if (status !== 0 && process.env.FAULTS_KEEP_DB === '1') console.error(`faults: database ${DB} kept`);
+    else if (serverUrl) await onServer(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch((e) => console.error(`note: could not drop ${DB}: ${e.message}`));
     await embedded?.stop().catch(() => undefined);
   })());
 }

@@ -121,6 +121,16 @@ export async function check({ pool, receiver, events, api, processes, settled })
   const instances = (await pool.query(`SELECT id, case_id, status, state_value FROM pathway_instances`)).rows;
 
   const doomed = new Set(events.cases.filter((c) => c.doomed).map((c) => c.id));
+  // The fault closest to a moment (a row stranded at a kill shows it): within 1 s before to 5 s after.
+  const nearFault = (at) => {
+    const faults = [
+      ...events.kills.map((k) => ({ at: k.at, what: `kill -9 ${k.workers.join('+')} (${k.kind})` })),
+      ...events.terminations.map((t) => ({ at: t.at, what: 'pg_terminate_backend' })),
+      ...events.outages.map((o) => ({ at: o.at, what: `Redis down ${seconds(o.durationMs)} s` })),
+    ].filter((f) => f.at >= at - 1000 && f.at <= at + 5000);
+    const f = faults.sort((a, b) => Math.abs(a.at - at) - Math.abs(b.at - at))[0];
+    return f ? `${f.what} ${seconds(f.at - at)} s after it was due` : undefined;
+  };
 
   // --- cases: every case the scenario meant to start was started -------------------------------
   if (events.caseFailures.length) fail(`${events.caseFailures.length} cases could not be created or started, even with retries`, events.caseFailures);
@@ -130,7 +140,7 @@ export async function check({ pool, receiver, events, api, processes, settled })
   const byStatus = countBy(due, (r) => r.status);
   const stranded = due.filter((r) => r.status === 'pending');
   if (stranded.length)
-    fail(`${stranded.length} of ${due.length} due reminders are still pending (stranded: never sent)`, stranded.map((r) => ({ id: r.id, kind: r.kind, dueAt: r.due_at, lateS: seconds(checkedAt - ms(r.due_at)) })));
+    fail(`${stranded.length} of ${due.length} due reminders are still pending (stranded: never sent)`, stranded.map((r) => ({ id: r.id, kind: r.kind, dueAt: r.due_at, lateS: seconds(checkedAt - ms(r.due_at)), fault: nearFault(ms(r.due_at)) })));
   // Cancelled or skipped is what the domain does when the task was done or cancelled, or the case
   // closed, before the reminder was due; in this pathway the tasks are cancelled 18 s after the last
   // reminder, so a reminder withdrawn then had been stranded until the instance moved on.
@@ -141,7 +151,7 @@ export async function check({ pool, receiver, events, api, processes, settled })
     return !causeBeforeDue;
   });
   if (withdrawnLate.length)
-    fail(`${withdrawnLate.length} due reminders were cancelled or skipped only after they were due (they had been stranded)`, withdrawnLate.map((r) => ({ id: r.id, kind: r.kind, status: r.status, dueAt: r.due_at, withdrawnAfterS: seconds(ms(r.updated_at) - ms(r.due_at)), task: r.task_status })));
+    fail(`${withdrawnLate.length} due reminders were cancelled or skipped only after they were due (they had been stranded)`, withdrawnLate.map((r) => ({ id: r.id, kind: r.kind, status: r.status, dueAt: r.due_at, withdrawnAfterS: seconds(ms(r.updated_at) - ms(r.due_at)), task: r.task_status, fault: nearFault(ms(r.due_at)) })));
   const sentWrong = reminders.filter((r) => (r.status === 'sent' ? r.notifications !== 1 : r.notifications !== 0));
   if (sentWrong.length)
     fail(`${sentWrong.length} reminders do not have exactly one notification when sent (none otherwise)`, sentWrong.map((r) => ({ id: r.id, status: r.status, notifications: r.notifications })));
@@ -193,9 +203,9 @@ export async function check({ pool, receiver, events, api, processes, settled })
   // --- timers and instances --------------------------------------------------------------------
   const dueTimers = timers.filter((t) => ms(t.fire_at) <= checkedAt);
   const pendingTimers = dueTimers.filter((t) => t.status === 'pending');
-  if (pendingTimers.length) fail(`${pendingTimers.length} of ${dueTimers.length} due timers are still pending (stranded)`, pendingTimers.map((t) => ({ id: t.id, event: t.event, lateS: seconds(checkedAt - ms(t.fire_at)) })));
+  if (pendingTimers.length) fail(`${pendingTimers.length} of ${dueTimers.length} due timers are still pending (stranded)`, pendingTimers.map((t) => ({ id: t.id, event: t.event, lateS: seconds(checkedAt - ms(t.fire_at)), fault: nearFault(ms(t.fire_at)) })));
   const timersLate = dueTimers.filter((t) => t.status === 'cancelled' && ms(t.settled_at) > ms(t.fire_at) + CAUSE_TOLERANCE_MS);
-  if (timersLate.length) fail(`${timersLate.length} timers were cancelled only after they were due (stranded until the state was left)`, timersLate.map((t) => ({ id: t.id, event: t.event, cancelledAfterS: seconds(ms(t.settled_at) - ms(t.fire_at)) })));
+  if (timersLate.length) fail(`${timersLate.length} timers were cancelled only after they were due (stranded until the state was left)`, timersLate.map((t) => ({ id: t.id, event: t.event, cancelledAfterS: seconds(ms(t.settled_at) - ms(t.fire_at)), fault: nearFault(ms(t.fire_at)) })));
   // Every event of this pathway's timers is handled where it is armed: stale means it fired into a state that had moved on.
   const stale = timers.filter((t) => t.status === 'stale');
   if (stale.length) fail(`${stale.length} timers went stale (fired into a state that no longer handles them)`, stale.map((t) => ({ id: t.id, event: t.event })));

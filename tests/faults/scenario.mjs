@@ -74,16 +74,17 @@ const template = (p) => p.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /**
  * A JSON client that records every attempt (time, process, route, status or error) and retries what
- * a careful client retries: 5xx, connection errors and 409 `retryable`, with the same
- * Idempotency-Key on POSTs so a retry never does the work twice.
+ * a careful client retries: 5xx, connection errors (on the other API process) and 409 `retryable`,
+ * with the same Idempotency-Key on POSTs so a retry never does the work twice.
  */
 export class Api {
   constructor() {
     this.attempts = [];
   }
 
-  async call(target, method, path, { token, body, retries = 4 } = {}) {
+  async call(first, method, path, { token, body, retries = 4 } = {}) {
     const key = method === 'POST' ? randomUUID() : undefined;
+    let target = first;
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       const record = { at: started, api: target.name, method, route: template(path), attempt, status: undefined, error: undefined };
@@ -114,6 +115,8 @@ export class Api {
       record.ms = Date.now() - started;
       const retryable = !res || res.status >= 500 || (res.status === 409 && res.body?.retryable === true);
       if (!retryable || attempt >= retries) return res ?? { status: 0, body: { error: record.error } };
+      // No answer at all: the process may be down, so the retry goes to the other one (as a load balancer would).
+      if (!res && target.peer) target = target.peer;
       await sleep(250 * (attempt + 1));
     }
   }
@@ -156,6 +159,8 @@ export async function seed({ api, apis, receiver, admin }) {
  */
 export async function runScenario(ctx) {
   const { api, apis, workers, redis, receiver, pool, database, options, log } = ctx;
+  apis[0].peer = apis[1];
+  apis[1].peer = apis[0];
   const { agencies, token } = await seed(ctx);
   const events = { cases: [], caseFailures: [], kills: [], outages: [], terminations: [], samePost: undefined, t0: Date.now() };
   const elapsed = () => `${((Date.now() - events.t0) / 1000).toFixed(1)} s`;
