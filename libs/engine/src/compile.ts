@@ -2,6 +2,7 @@ import { assign, setup, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { approximateMillis, isValidDuration } from './duration.js';
 import { ACTIONS, evaluateGuard, GUARDS, type GuardEnv } from './registry.js';
 import type { EngineFacts, GuardRef, PathwayDefinition, StateInfo, TaskSpec } from './types.js';
+import { normalizeTask } from './titles.js';
 
 /** Engine-internal actions injected on states with tasks; their params carry the state id. */
 export const TASKS_ENTER = 'convene.tasks.enter';
@@ -93,7 +94,7 @@ class ConfigCompiler {
   compileState(config: Json, id: string, key: string, path: string): Json {
     if ('invoke' in config) throw new Error(`${path}: 'invoke' is not supported in pathway definitions`);
     const meta = isObject(config.meta) ? config.meta : {};
-    const tasks = Array.isArray(meta.tasks) ? (meta.tasks as TaskSpec[]) : [];
+    const tasks = Array.isArray(meta.tasks) ? (meta.tasks as TaskSpec[]).map(normalizeTask) : [];
     this.states.set(id, { id, title: typeof meta.title === 'string' ? meta.title : key, tasks });
     const out: Json = { ...config };
     checkActions(config.entry, `${path}.entry`);

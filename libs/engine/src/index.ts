@@ -3,6 +3,7 @@ export * from './types.js';
 export * from './duration.js';
 export * from './working-days.js';
 export * from './schedule.js';
+export * from './titles.js';
 export * from './registry.js';
 export * from './compile.js';
 export * from './engine.js';

@@ -1,5 +1,6 @@
 import { toMermaid } from './mermaid.js';
 import { escalationLadder } from './schedule.js';
+import { normalizeTask } from './titles.js';
 import { ACTIONS, GUARDS, type ParamSpec } from './registry.js';
 import type { DueSpec, PathwayDefinition, TaskSpec } from './types.js';
 import { walkMachine, type StateNodeInfo } from './validator-machine.js';
@@ -159,7 +160,7 @@ function pathwaySection(def: PathwayDefinition): string[] {
       const reminders = task.reminders?.length ? task.reminders.map(describeOffset).join(', ') : '—';
       const ladder = escalationLadder(task);
       const escalation = ladder.length ? ladder.map((rung) => `to ${rung.to.role} ${humanDuration(rung.after)} after due`).join(', then ') : '—';
-      taskRows.push(`| ${stateName(node)} | ${cell(task.title)} (\`${task.key}\`) | ${task.assignee.role} | ${describeDue(task.due)} | ${reminders} | ${escalation} |`);
+      taskRows.push(`| ${stateName(node)} | ${cell(normalizeTask(task).title)} (\`${task.key}\`) | ${task.assignee.role} | ${describeDue(task.due)} | ${reminders} | ${escalation} |`);
     }
   }
   if (taskRows.length > 0) {

@@ -31,9 +31,16 @@ export interface EscalationRung {
   to: RoleRef;
 }
 
+/** Languages a definition may give titles in (the notifications' languages). */
+export const TITLE_LANGUAGES = ['en', 'nl', 'fr', 'es', 'de', 'sv'] as const;
+export type TitleLanguage = (typeof TITLE_LANGUAGES)[number];
+
 export interface TaskSpec {
   key: string;
+  /** The title shown by default (English, or the first language given). */
   title: string;
+  /** The title in each language the definition gives it in (`title: {en, nl, …}` in the definition). */
+  titles?: Partial<Record<TitleLanguage, string>>;
   assignee: RoleRef;
   due?: DueSpec;
   /** Offsets from the due date; negative is before it. */

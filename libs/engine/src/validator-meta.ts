@@ -1,4 +1,4 @@
-import type { ValidationError } from './types.js';
+import { TITLE_LANGUAGES, type ValidationError } from './types.js';
 import { addDuration, isValidDuration } from './duration.js';
 import { childPath, describeValue, isNonEmptyString, isPlainObject, own } from './validator-path.js';
 import { checkDuration, checkKeyDate, checkRoleRef, USER_ROLES } from './validator-values.js';
@@ -58,9 +58,7 @@ function checkTask(task: unknown, path: string, errors: ValidationError[]): stri
   } else {
     validKey = key;
   }
-  if (!isNonEmptyString(own(task, 'title'))) {
-    errors.push({ path: childPath(path, 'title'), message: 'task title is required' });
-  }
+  checkTaskTitle(own(task, 'title'), childPath(path, 'title'), errors);
   const assignee = own(task, 'assignee');
   if (assignee === undefined) {
     errors.push({ path: childPath(path, 'assignee'), message: 'task assignee is required, e.g. { "role": "probation" }' });
@@ -132,6 +130,24 @@ function checkReminders(reminders: unknown, hasDue: boolean, path: string, error
     return;
   }
   reminders.forEach((reminder: unknown, index) => checkDuration(reminder, childPath(path, index), errors, { allowNegative: true }));
+}
+
+/** A task title: a string, or the title per language `{en, nl, fr, es, de, sv}` (at least one). */
+function checkTaskTitle(title: unknown, path: string, errors: ValidationError[]): void {
+  if (isNonEmptyString(title)) return;
+  if (!isPlainObject(title)) {
+    errors.push({ path, message: 'task title is required: a string, or one per language, e.g. { "en": "Report", "nl": "Rapport" }' });
+    return;
+  }
+  const keys = Object.keys(title);
+  if (keys.length === 0) errors.push({ path, message: 'give the title in at least one language' });
+  for (const key of keys) {
+    if (!(TITLE_LANGUAGES as readonly string[]).includes(key)) {
+      errors.push({ path: childPath(path, key), message: `unknown language "${key}" (${TITLE_LANGUAGES.join(', ')})` });
+    } else if (!isNonEmptyString(own(title, key))) {
+      errors.push({ path: childPath(path, key), message: 'the title in this language must be a non-empty string' });
+    }
+  }
 }
 
 const MAX_RUNGS = 5;

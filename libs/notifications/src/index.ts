@@ -5,6 +5,8 @@ export {
   renderMessage,
   resolveLocale,
   formatDateTime,
+  openLinkLabel,
+  PHRASEBOOKS,
   type SupportedLocale,
   type MessageVars,
   type RenderedMessage,
@@ -30,3 +32,4 @@ export {
   type MailAttachment,
   type MailResult,
 } from './mailer.js';
+export { describeWhy, humanDuration, conferenceTitleIn, type RuleLike } from './why/describe-why.js';

@@ -38,7 +38,7 @@ export interface RenderedMessage {
   html: string;
 }
 
-const PHRASEBOOKS: Record<SupportedLocale, Phrasebook> = { en, nl, fr, es, de, sv };
+export const PHRASEBOOKS: Record<SupportedLocale, Phrasebook> = { en, nl, fr, es, de, sv };
 
 const DATE_FORMAT: DateTimeFormatOptions = {
   weekday: 'long',
@@ -126,4 +126,9 @@ export function renderMessage(
     text: textParts.join('\n\n') + '\n',
     html: `<!doctype html>\n<html><body>\n${htmlParts.join('\n')}\n</body></html>\n`,
   };
+}
+
+/** The label in front of a link into Convene, in a language (`locale` unset: the calendar file's own English wording). */
+export function openLinkLabel(locale: string | undefined): string {
+  return locale === undefined ? 'Open the case in Convene' : PHRASEBOOKS[resolveLocale(locale)].openLink;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { computeDueAt, reminderSchedule } from '../../../libs/engine/src/schedule.js';
 import type { TaskSpec } from '../../../libs/engine/src/types.js';
+import { normalizeTask, taskTitleIn } from '../../../libs/engine/src/titles.js';
 
 const entered = new Date('2027-04-20T10:00:00Z'); // Tuesday
 
@@ -95,5 +96,17 @@ describe('escalation ladders', () => {
       ['escalation', 'P2D', 'probation', '2027-05-06T10:00:00.000Z'],
       ['escalation', 'P5D', 'coordinator', '2027-05-09T10:00:00.000Z'],
     ]);
+  });
+});
+
+describe('task titles per language', () => {
+  it('compiles to a default title (English, else the first given) and the titles by language', () => {
+    const both = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport', en: 'Submit report' } } as never);
+    expect(both.title).toBe('Submit report');
+    expect(taskTitleIn(both, 'sv')).toBe('Lämna rapport');
+    expect(taskTitleIn(both, 'de')).toBe('Submit report');
+    const swedishOnly = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport' } } as never);
+    expect(swedishOnly.title).toBe('Lämna rapport');
+    expect(normalizeTask(task({})).title).toBe('Submit risk assessment');
   });
 });

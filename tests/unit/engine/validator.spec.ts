@@ -71,6 +71,21 @@ describe('validateDefinition', () => {
     ]);
   });
 
+  it('accepts a task title per language and refuses unknown languages or empty titles', () => {
+    const titled = base();
+    titled.machine.states.screening.meta.tasks[0].title = { en: 'Assess', sv: 'Bedöm' };
+    expect(validateDefinition(titled)).toEqual([]);
+    const bad = base();
+    bad.machine.states.screening.meta.tasks[0].title = { en: 'Assess', xx: 'Nope', nl: '' };
+    expect(paths(validateDefinition(bad)).sort()).toEqual([
+      '$.machine.states.screening.meta.tasks[0].title.nl',
+      '$.machine.states.screening.meta.tasks[0].title.xx',
+    ]);
+    const empty = base();
+    empty.machine.states.screening.meta.tasks[0].title = {};
+    expect(paths(validateDefinition(empty))).toEqual(['$.machine.states.screening.meta.tasks[0].title']);
+  });
+
   it('accepts an escalation ladder and refuses one whose rungs are out of order, empty or malformed', () => {
     const ladder = base();
     ladder.machine.states.screening.meta.tasks[0].escalation = [

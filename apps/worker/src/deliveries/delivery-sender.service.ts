@@ -5,9 +5,11 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
 import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
-import { describeRule } from '../../../../libs/domain/src/notifications/notification-why.js';
 import {
+  conferenceTitleIn,
   createMailer,
+  describeWhy,
+  resolveLocale,
   deliverWebhook,
   isNotificationKind,
   renderMessage,
@@ -75,22 +77,24 @@ export class DeliverySender implements OnApplicationShutdown {
     const aboutConference = d.conferenceId !== null && d.taskId === null;
     // A reminder of a conference repeats the invitation's wording (and its calendar file).
     const wording: NotificationKind = aboutConference && kind === 'reminder' ? 'conference_invitation' : kind;
+    // Everything the recipient reads is in their language: titles, dates (their zone), the why-line, the calendar file.
+    const language = resolveLocale(d.locale);
+    const title = aboutConference ? conferenceTitleIn(language, d.caseReference) : (d.titles?.[language] ?? d.title);
     const message = renderMessage(wording, d.locale, {
       caseReference: d.caseReference,
-      title: d.title,
+      title,
       dueAt: d.dueAt ? new Date(d.dueAt) : undefined,
       conferenceAt: aboutConference && d.conferenceAt ? new Date(d.conferenceAt) : undefined,
       link: d.link,
       timezone: d.timezone,
-      reason: describeRule(d.kind, d.title, d.rule),
+      reason: describeWhy(d.kind, title, d.rule, language),
     });
     const attachments: MailAttachment[] = [];
     if (aboutConference) {
-      attachments.push({
-        filename: 'invite.ics',
-        content: await this.conferences.calendar(this.ds.manager, d.conferenceId!),
-        contentType: 'text/calendar; method=REQUEST; charset=UTF-8',
-      });
+      const ics = await this.conferences.calendar(this.ds.manager, d.conferenceId!, language);
+      // The MIME method must say what the calendar says: a cancellation is METHOD:CANCEL in both.
+      const method = /^METHOD:CANCEL\r?$/m.test(ics) ? 'CANCEL' : 'REQUEST';
+      attachments.push({ filename: 'invite.ics', content: ics, contentType: `text/calendar; method=${method}; charset=UTF-8` });
     }
     try {
       await this.mailer.send({ to: d.email, ...message, messageId: `notification-${d.notificationId}`, attachments });

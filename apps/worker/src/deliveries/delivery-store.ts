@@ -26,6 +26,8 @@ export interface DeliveryRow {
   locale: string;
   timezone: string;
   conferenceAt: Date | null;
+  /** The task's title per language, when its definition gives them. */
+  titles: Record<string, string> | null;
 }
 
 export interface AttemptOutcome {
@@ -45,12 +47,14 @@ export class DeliveryStore {
       `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
               n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
               n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
-              a.webhook_secret AS "webhookSecret", a.locale, a.timezone, f.scheduled_at AS "conferenceAt"
+              a.webhook_secret AS "webhookSecret", a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
+              t.spec->'titles' AS titles
          FROM deliveries d
          JOIN notifications n ON n.id = d.notification_id
          JOIN cases c ON c.id = n.case_id
          JOIN agencies a ON a.id = n.agency_id
          LEFT JOIN conferences f ON f.id = n.conference_id
+         LEFT JOIN tasks t ON t.id = n.task_id
         WHERE d.id = $1`,
       [deliveryId],
     );

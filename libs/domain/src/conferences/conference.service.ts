@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { conferenceInvite } from '../../../notifications/src/index.js';
+import { conferenceInvite, conferenceTitleIn, openLinkLabel } from '../../../notifications/src/index.js';
 import type { TaskSpec } from '../../../engine/src/index.js';
 import { many, one, type Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
@@ -333,7 +333,8 @@ export class ConferenceService {
    * RFC 5545 text of the conference as it stands: stable UID, SEQUENCE raised by every move, a link
    * instead of case content, the lead agency as organizer and invited agencies with an email address.
    */
-  async calendar(db: Db, conferenceId: string): Promise<string> {
+  /** The invitation as iCalendar, worded in `locale` (the receiving agency's; English by default). */
+  async calendar(db: Db, conferenceId: string, locale?: string): Promise<string> {
     const c = await one<ConferenceRow & { reference: string; lead_name: string; lead_email: string | null }>(
       db,
       `SELECT f.id, f.case_id, f.scheduled_at, f.duration_minutes, f.location, f.status, f.sequence,
@@ -354,9 +355,9 @@ export class ConferenceService {
       sequence: c.sequence,
       start: new Date(c.scheduled_at),
       durationMinutes: c.duration_minutes,
-      title: conferenceTitle(c.reference),
+      title: locale ? conferenceTitleIn(locale, c.reference) : conferenceTitle(c.reference),
       location: c.location ?? undefined,
-      description: `Open the case in Convene: ${link}`,
+      description: `${openLinkLabel(locale)}: ${link}`,
       url: link,
       organizer: c.lead_email ? { name: c.lead_name, email: c.lead_email } : undefined,
       attendees: attendees.map((a) => ({ name: a.name, email: a.email ?? undefined })),
