@@ -60,6 +60,7 @@ let redis;
 let stopSupervising = () => undefined;
 const processes = [];
 let cleaning;
+let interrupted = false;
 
 /** Stops everything this run started and drops its database; safe to call twice. */
 function cleanup() {
@@ -79,6 +80,7 @@ function cleanup() {
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\nfaults: ${signal}: stopping every process of this run`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -162,7 +164,7 @@ try {
     status = 0;
   }
 } catch (error) {
-  console.error(`faults: FAILED: ${error.stack ?? error}\nlogs kept in ${logDir}`);
+  if (!interrupted) console.error(`faults: FAILED: ${error.stack ?? error}\nlogs kept in ${logDir}`);
 } finally {
   await cleanup();
   // Keep the logs of a failed run; a passed one leaves nothing but last-run.json.

@@ -267,10 +267,17 @@ export async function runScenario(ctx) {
   await kill([w1], 'one worker');
   await whenHolding([w2]);
   await kill([w2], 'one worker');
+  // Both at once in the middle of the first wave's first reminders coming due, so reminder jobs —
+  // not only deliveries — are being worked on when the workers die.
+  const { rows: [burst] } = await pool.query(
+    `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY due_at) AS at FROM reminders WHERE case_id = ANY($1::uuid[]) AND rule->>'offset' = '-PT10S'`,
+    [events.cases.slice(0, options.wave).map((c) => c.id)],
+  );
+  const burstAt = burst.at ? new Date(burst.at).getTime() : Date.now();
+  await sleep(Math.max(0, burstAt - Date.now()));
+  await kill([w1, w2], 'both at once, reminders coming due', { afterDueMs: Date.now() - burstAt });
   await whenHolding([w1]);
   await kill([w1], 'one worker');
-  await whenHolding([w1, w2]);
-  await kill([w1, w2], 'both at once');
 
   // The same POST in flight twice: kill the worker sending it, then — once BullMQ's stalled-job
   // check hands the job out again — kill whichever worker sends it the second time.
