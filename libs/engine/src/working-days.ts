@@ -81,3 +81,40 @@ export function nextWorkingMorning(at: Date, country: string, timezone: string, 
   }
   return day.set({ hour, minute: 0, second: 0, millisecond: 0 }).toJSDate();
 }
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** When an agency takes messages: `"always"` (a police control room), or days and local hours. */
+export type DeliveryHours = 'always' | { days: Weekday[]; from: string; to: string };
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * When a non-urgent message to an agency may go: `at` itself when the agency is open then,
+ * otherwise its next opening. No hours given: the default office hours (Monday to Friday,
+ * 08:00–18:00, public holidays closed; held messages go at 09:00, see `nextWorkingMorning`).
+ * Custom hours open on their days at `from` until `to` (local, in the agency's zone), public
+ * holidays of its country closed; `"always"` never holds anything.
+ *
+ * @example nextDeliveryTime(new Date('2027-04-24T12:00:00Z'), { days: ['mon'], from: '07:00', to: '19:00' }, 'NL', 'Europe/Amsterdam') // Mon 26 April 07:00 local
+ */
+export function nextDeliveryTime(at: Date, hours: DeliveryHours | null | undefined, country: string, timezone: string): Date {
+  if (hours === 'always') return at;
+  if (!hours) return nextWorkingMorning(at, country, timezone);
+  const open = new Set(hours.days);
+  const from = minutesOf(hours.from);
+  const to = minutesOf(hours.to);
+  const isOpenDay = (day: DateTime) => open.has(WEEKDAYS[day.weekday - 1]!) && !(country && publicHolidays(country, day.year).has(day.toISODate() ?? ''));
+  const local = DateTime.fromJSDate(at, { zone: timezone });
+  const minute = local.hour * 60 + local.minute;
+  if (isOpenDay(local) && minute >= from && minute < to) return at;
+  let day = local.startOf('day');
+  if (!isOpenDay(day) || minute >= from) day = day.plus({ days: 1 });
+  // At most two weeks ahead: a week of days and a run of holidays (an empty `days` is refused by validation).
+  for (let i = 0; i < 14 && !isOpenDay(day); i++) day = day.plus({ days: 1 });
+  return day.set({ hour: Math.floor(from / 60), minute: from % 60, second: 0, millisecond: 0 }).toJSDate();
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addWorkingDays, nextWorkingMorning } from '../../../libs/engine/src/working-days.js';
+import { addWorkingDays, nextDeliveryTime, nextWorkingMorning, type Weekday } from '../../../libs/engine/src/working-days.js';
 
 const AMS = 'Europe/Amsterdam';
 
@@ -52,5 +52,29 @@ describe('nextWorkingMorning', () => {
   it('honours the requested hour and the timezone in winter', () => {
     // Saturday 9 January 2027, 12:00 local (CET, UTC+1) → Monday 11 January 08:00 local.
     expect(nextWorkingMorning(new Date('2027-01-09T11:00:00Z'), 'NL', AMS, 8).toISOString()).toBe('2027-01-11T07:00:00.000Z');
+  });
+});
+
+describe('nextDeliveryTime', () => {
+  const AMSTERDAM = 'Europe/Amsterdam';
+  it('never holds a message for an agency that is always open', () => {
+    const sundayNight = new Date('2027-04-25T01:30:00Z');
+    expect(nextDeliveryTime(sundayNight, 'always', 'NL', AMSTERDAM)).toBe(sundayNight);
+  });
+
+  it('keeps the default office hours when an agency has none', () => {
+    expect(nextDeliveryTime(new Date('2027-04-24T10:00:00Z'), null, 'NL', AMSTERDAM).toISOString()).toBe('2027-04-26T07:00:00.000Z');
+  });
+
+  it("holds a message to the agency's next opening, skipping closed days and its public holidays", () => {
+    const hours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as Weekday[], from: '07:30', to: '20:00' };
+    // Saturday 12:00 local: open.
+    expect(nextDeliveryTime(new Date('2027-04-24T10:00:00Z'), hours, 'NL', AMSTERDAM).toISOString()).toBe('2027-04-24T10:00:00.000Z');
+    // Saturday 21:00 local → Monday 07:30 (Sunday closed).
+    expect(nextDeliveryTime(new Date('2027-04-24T19:00:00Z'), hours, 'NL', AMSTERDAM).toISOString()).toBe('2027-04-26T05:30:00.000Z');
+    // Monday 26 April 21:00 → Wednesday 28 April 07:30: Tuesday 27 April is King's Day.
+    expect(nextDeliveryTime(new Date('2027-04-26T19:00:00Z'), hours, 'NL', AMSTERDAM).toISOString()).toBe('2027-04-28T05:30:00.000Z');
+    // Early on an open day → that day's opening.
+    expect(nextDeliveryTime(new Date('2027-04-28T03:00:00Z'), hours, 'NL', AMSTERDAM).toISOString()).toBe('2027-04-28T05:30:00.000Z');
   });
 });

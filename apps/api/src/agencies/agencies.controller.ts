@@ -21,6 +21,16 @@ const timezone = z.string().max(64).refine((tz) => {
   }
 }, 'must be an IANA time zone, e.g. Europe/Amsterdam');
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM, e.g. 08:00');
+/** `"always"`, or days and local opening hours (`from` before `to`); CONTRACT §2. */
+export const DeliveryHoursSchema = z.union([
+  z.literal('always'),
+  z
+    .object({ days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1).max(7), from: hhmm, to: hhmm })
+    .strict()
+    .refine((h) => h.from < h.to, { message: 'from must be before to', path: ['to'] }),
+]);
+
 export const CreateAgency = z
   .object({
     name: shortText(200),
@@ -31,6 +41,7 @@ export const CreateAgency = z
     locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as en, nl or nl-BE').optional(),
     timezone: timezone.optional(),
     country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code, e.g. NL').optional(),
+    deliveryHours: DeliveryHoursSchema.optional(),
   })
   .strict();
 

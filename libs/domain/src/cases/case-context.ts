@@ -1,3 +1,4 @@
+import type { DeliveryHours } from '../../../engine/src/index.js';
 import { one, type Db } from '../db.js';
 
 export interface CaseRow {
@@ -13,6 +14,8 @@ export interface ParticipantRow {
   role: string;
   country: string;
   timezone: string;
+  /** `"always"`, days and hours, or null for the default office hours. */
+  delivery_hours: DeliveryHours | null;
 }
 
 /** What effects need to know about a case: its row and who plays which role. */
@@ -26,7 +29,7 @@ export async function loadCaseContext(db: Db, caseId: string, lock = false): Pro
   const row = await one<CaseRow & { participants: ParticipantRow[] }>(
     db,
     `SELECT c.id, c.reference, c.status, c.lead_agency_id, c.key_dates,
-            coalesce((SELECT json_agg(json_build_object('agency_id', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone)
+            coalesce((SELECT json_agg(json_build_object('agency_id', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone, 'delivery_hours', a.delivery_hours)
                                 ORDER BY p.added_at, p.agency_id)
                         FROM case_participants p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id), '[]') AS participants
        FROM cases c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE OF c' : ''}`,

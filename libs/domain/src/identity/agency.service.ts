@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../../core/src/config/config.module.js';
+import type { AppConfig } from '../../../core/src/config/config.schema.js';
+import type { DeliveryHours } from '../../../engine/src/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -14,6 +17,7 @@ export interface AgencyInput {
   locale?: string;
   timezone?: string;
   country?: string;
+  deliveryHours?: DeliveryHours;
 }
 
 export interface AgencyView {
@@ -26,23 +30,28 @@ export interface AgencyView {
   locale: string;
   timezone: string;
   country: string;
+  /** `"always"`, `{days, from, to}`, or null: the default office hours (Mon–Fri 08:00–18:00). */
+  deliveryHours: DeliveryHours | null;
   createdAt: Date;
 }
 
 const COLUMNS = `id, name, kind, email, webhook_url AS "webhookUrl", (webhook_secret IS NOT NULL) AS "hasWebhookSecret",
-  locale, timezone, country, created_at AS "createdAt"`;
+  locale, timezone, country, delivery_hours AS "deliveryHours", created_at AS "createdAt"`;
 
 /** Agencies of the partnership. The webhook secret is write-only: never returned. */
 @Injectable()
 export class AgencyService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async create(input: AgencyInput): Promise<AgencyView> {
     try {
       return (await one<AgencyView>(
         this.ds.manager,
-        `INSERT INTO agencies (name, kind, email, webhook_url, webhook_secret, locale, timezone, country)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+        `INSERT INTO agencies (name, kind, email, webhook_url, webhook_secret, locale, timezone, country, delivery_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
         [
           input.name,
           input.kind,
@@ -51,7 +60,9 @@ export class AgencyService {
           input.webhookSecret ?? null,
           input.locale ?? 'en',
           input.timezone ?? 'Europe/Amsterdam',
-          input.country ?? 'NL',
+          // Whose public holidays count: the agency's own country, else the partnership's DEFAULT_COUNTRY.
+          input.country ?? this.config.defaultCountry,
+          input.deliveryHours === undefined ? null : JSON.stringify(input.deliveryHours),
         ],
       ))!;
     } catch (error) {

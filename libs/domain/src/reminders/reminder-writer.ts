@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { nextWorkingMorning, reminderSchedule, type TaskSpec } from '../../../engine/src/index.js';
+import { nextDeliveryTime, reminderSchedule, type TaskSpec } from '../../../engine/src/index.js';
 import { QUEUE } from '../../../core/src/queue/queue-registry.js';
 import { many, type Db } from '../db.js';
 import { enqueue, reminderJobId, type OutboxMessage } from '../outbox/outbox.js';
@@ -86,7 +86,8 @@ export class ReminderWriter {
             : [];
       for (const r of recipients) {
         let dueAt = message.at;
-        if (!task.spec.urgent) dueAt = nextWorkingMorning(dueAt, r.country, r.timezone);
+        // Urgent tasks go at once; anything else waits for the recipient's own delivery hours.
+        if (!task.spec.urgent) dueAt = nextDeliveryTime(dueAt, r.delivery_hours, r.country, r.timezone);
         if (dueAt.getTime() < now.getTime() - PAST_SLACK_MS && message.kind !== 'escalation' && message.kind !== 'overdue') {
           continue; // a "before due" reminder whose moment has passed is no longer useful
         }
