@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source.js';
+import { PoolGuard } from './connection-loss.js';
 
 /** TypeORM on PostgreSQL. Migrations are applied before the app boots (see `prepareDatabase`). */
 @Global()
@@ -16,6 +17,7 @@ export class DatabaseModule {
           migrationsRun: false,
         }),
       ],
+      providers: [PoolGuard],
       exports: [TypeOrmModule],
     };
   }

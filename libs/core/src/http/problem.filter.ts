@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { SQL_STATE, isConcurrencyFailure, sqlStateOf } from '../database/sql-state.js';
+import { isConnectionLoss } from '../database/connection-loss.js';
 import { DomainError } from './domain-error.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from './problem.js';
 
@@ -34,6 +35,11 @@ export function toProblem(error: unknown): Problem {
     // PostgreSQL gave up on this transaction because of another one (deadlock, serialization
     // failure): it rolled back whole, so the same request may simply be sent again.
     return problem('conflict', 409, 'A concurrent change to the same records got in the way; nothing was saved. Try again.', { retryable: true });
+  }
+  if (isConnectionLoss(error)) {
+    // The database connection went away under the request (failover, restart, terminated backend):
+    // nothing was committed; the same request may be sent again in a moment.
+    return problem('unavailable', 503, 'The database connection was interrupted; nothing was saved. Try again.', { retryable: true });
   }
   if (sqlStateOf(error) === SQL_STATE.uniqueViolation) {
     // Duplicates a user can cause are refused with their own message before they reach here; one
@@ -73,8 +79,10 @@ export class ProblemFilter implements ExceptionFilter {
     const p = toProblem(error);
     const sqlState = sqlStateOf(error);
     if (p.status === 409 && sqlState) this.logger.warn({ err: describeError(error, sqlState) }, 'transaction lost a race with a concurrent one');
-    if (p.status >= 500) this.logger.error({ err: describeError(error, sqlState) }, 'unhandled error');
+    if (p.status >= 500 && p.status !== 503) this.logger.error({ err: describeError(error, sqlState) }, 'unhandled error');
+    if (p.status === 503) this.logger.warn({ err: describeError(error, sqlState) }, 'database connection lost under a request');
     if (res.headersSent) return;
+    if (p.status === 503) res.setHeader('Retry-After', '1');
     sendProblem(res, p);
   }
 }

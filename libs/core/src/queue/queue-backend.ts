@@ -76,6 +76,15 @@ export function openQueueConnection(opts: { redisUrl?: string; databaseUrl: stri
   return opts.redisUrl ? redisConnection(opts.redisUrl, opts.prefix) : postgresConnection(opts.databaseUrl, opts.prefix);
 }
 
+/**
+ * How soon a job whose worker died (kill -9, a lost machine) runs again: its lock lapses after
+ * `lockDuration` (renewed every half of it while the job runs) and every live worker looks for such
+ * stalled jobs every `stalledInterval`. BullMQ's 30 s defaults left a reminder cut off by a crash
+ * up to a minute late; these bring it to about 15 s. A webhook or SMTP send in flight keeps its
+ * lock renewed however long it takes.
+ */
+const STALL_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
 /** Routes the errors of a queue or worker into the link (BullMQ prints unhandled ones to stderr). */
 function watched<T extends AnyQueue | AnyWorker>(link: QueueLink, emitter: T): T {
   (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => link.failed(error));
@@ -99,7 +108,7 @@ function redisConnection(url: string, prefix: string): QueueConnection {
     link,
     makeQueue: (name) => watched(link, new Queue(name, { connection: shared, prefix })),
     makeWorker: (name, processor, { concurrency, autorun = true }) =>
-      watched(link, new Worker(name, processor, { connection: client(), prefix, concurrency, autorun })),
+      watched(link, new Worker(name, processor, { connection: client(), prefix, concurrency, autorun, ...STALL_OPTIONS })),
     epoch: async () => (await shared.get(epochKey)) ?? undefined,
     markEpoch: async () => {
       const epoch = randomUUID();
@@ -120,7 +129,7 @@ function postgresConnection(databaseUrl: string, prefix: string): QueueConnectio
     link,
     makeQueue: (name) => watched(link, new Queue(name, { connection }, createPostgresBackend)),
     makeWorker: (name, processor, { concurrency, autorun = true }) =>
-      watched(link, new Worker(name, processor, { connection, concurrency, autorun }, createPostgresBackend)),
+      watched(link, new Worker(name, processor, { connection, concurrency, autorun, ...STALL_OPTIONS }, createPostgresBackend)),
     epoch: () => Promise.resolve('postgres'),
     markEpoch: () => Promise.resolve('postgres'),
     close: async () => undefined,
