@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { answerClientErrors } from '../../../libs/core/src/http/client-error.js';
 import { DomainError } from '../../../libs/core/src/http/domain-error.js';
+import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
 import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
 import { unsafeInputErrors } from '../../../libs/core/src/http/safe-input.js';
 
@@ -26,6 +27,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
   });
   app.use(refuseUnsafeInput);
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new RetryReadsOnConnectionLoss());
   serveWebApp(app);
 
   const document = SwaggerModule.createDocument(
