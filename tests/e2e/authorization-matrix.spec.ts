@@ -157,7 +157,18 @@ function expectStatus(res: { status: number; body?: { detail?: string } }, expec
 }
 
 /** Routes anyone may call without a token. */
-const PUBLIC_ROUTES = ['GET /health', 'POST /api/auth/login'];
+// Refresh spends a refresh token (no bearer, CONTRACT §2); password reset and single sign-on start before any login.
+const PUBLIC_ROUTES = [
+  'GET /health',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/auth/reset',
+  'GET /api/auth/config',
+  'GET /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
+  'POST /api/auth/oidc/exchange',
+  'GET /api/auth/oidc/logout',
+];
 
 describe('authorisation matrix: no leak across roles and agencies', () => {
   let t: TestApp;

@@ -8,6 +8,8 @@ import { AgencyService } from './identity/agency.service.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { IdentityService } from './identity/identity.service.js';
 import { AttemptThrottle } from './identity/attempt-throttle.js';
+import { SessionService } from './identity/session.service.js';
+import { SsoService } from './identity/sso.service.js';
 import { InstanceService } from './instances/instance.service.js';
 import { NotificationWriter } from './notifications/notification-writer.js';
 import { PathwayCatalog } from './pathways/pathway-catalog.service.js';
@@ -29,6 +31,8 @@ const SERVICES = [
   AgencyService,
   IdentityService,
   AttemptThrottle,
+  SessionService,
+  SsoService,
   IdempotencyService,
   PathwayCatalog,
   WorkflowLoader,

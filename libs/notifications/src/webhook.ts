@@ -6,11 +6,24 @@ export function signBody(rawBody: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`;
 }
 
+/**
+ * The `X-Convene-Signature` value: the current secret's signature, then — during the 24 hours
+ * after a secret change — the previous secret's, comma-separated (CONTRACT.md section 4), so a
+ * receiver still configured with the old secret keeps accepting deliveries while it switches.
+ */
+export function signatureHeader(rawBody: string, secret: string, previousSecret?: string): string {
+  const values = [signBody(rawBody, secret)];
+  if (previousSecret && previousSecret !== secret) values.push(signBody(rawBody, previousSecret));
+  return values.join(',');
+}
+
 export interface WebhookDelivery {
   url: string;
   /** The exact bytes to send and sign: build it once with {@link webhookPayload}. */
   body: string;
   secret?: string;
+  /** The secret before the last change, within the rotation window: signs too. */
+  previousSecret?: string;
   /** Same on every retry of one notification, so receivers can de-duplicate. */
   deliveryId: string;
   timeoutMs?: number;
@@ -39,7 +52,7 @@ export async function deliverWebhook(opts: WebhookDelivery): Promise<WebhookResu
     'User-Agent': 'Convene-Webhook/1',
     'X-Convene-Delivery': opts.deliveryId,
   };
-  if (opts.secret) headers['X-Convene-Signature'] = signBody(opts.body, opts.secret);
+  if (opts.secret) headers['X-Convene-Signature'] = signatureHeader(opts.body, opts.secret, opts.previousSecret);
 
   try {
     const res = await fetch(opts.url, {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
@@ -45,6 +45,23 @@ export const CreateAgency = z
   })
   .strict();
 
+const c = CreateAgency.shape;
+/** Any field of the create body (`null` clears email, webhook URL, secret or delivery hours), and `active`. */
+export const UpdateAgency = z
+  .object({
+    name: c.name.optional(),
+    kind: c.kind.optional(),
+    email: c.email.unwrap().nullable().optional(),
+    webhookUrl: c.webhookUrl.unwrap().nullable().optional(),
+    webhookSecret: c.webhookSecret.unwrap().nullable().optional(),
+    locale: c.locale,
+    timezone: c.timezone,
+    country: c.country,
+    deliveryHours: c.deliveryHours.unwrap().nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
 @ApiTags('agencies')
 @ApiBearerAuth()
 @Controller('api/agencies')
@@ -65,6 +82,25 @@ export class AgenciesController {
     const agency = await this.agencies.create(body);
     await this.audit.record(this.ds.manager, actor, { action: 'agency.create', resource: 'agency', resourceId: agency.id });
     return agency;
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Change an agency (administrators)',
+    description:
+      'A new `webhookSecret` signs deliveries from then on; for 24 hours after the change `X-Convene-Signature` carries ' +
+      '`sha256=<new>,sha256=<old>`. An inactive agency (`active: false`) gets no deliveries (recorded as skipped) and cannot join new cases (422).',
+  })
+  @ApiZodBody(UpdateAgency)
+  @ApiOkResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiProblems(400, 401, 403, 404, 409)
+  update(
+    @Param('id', new ZodPipe(uuid, 'Agency id')) id: string,
+    @Body(zodBody(UpdateAgency)) body: z.infer<typeof UpdateAgency>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.ds.transaction((tx) => this.agencies.update(tx, actor, id, body));
   }
 
   @Get()

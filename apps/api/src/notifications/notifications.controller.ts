@@ -27,7 +27,11 @@ export class NotificationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The caller's agency's notifications, newest first, each with why it was sent" })
+  @ApiOperation({
+    summary: "The caller's agency's notifications, newest first, each with why it was sent",
+    description:
+      '`readAt` is the caller\'s own (read state is per person); `unread` counts the caller\'s unread ones, `total` those matching the query. `?unread=true` lists only unread ones.',
+  })
   @ApiZodQuery(NotificationQuery)
   @ApiOkResponse({
     description:
@@ -40,7 +44,7 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
-  @ApiOperation({ summary: "Mark all of the agency's notifications read" })
+  @ApiOperation({ summary: "Mark all of the agency's notifications read, for the caller" })
   @ApiOkResponse({ description: '`{updated}`' })
   @ApiProblems(401)
   readAll(@CurrentActor() actor: Actor) {
@@ -49,7 +53,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark one notification read' })
+  @ApiOperation({ summary: 'Mark one notification read, for the caller (colleagues keep their own read state)' })
   @ApiOkResponse({ description: '`{id, readAt}`' })
   @ApiProblems(401, 404)
   read(@Param('id', new ZodPipe(uuid, 'Notification id')) id: string, @CurrentActor() actor: Actor) {

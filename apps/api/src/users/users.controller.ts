@@ -1,5 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -7,7 +10,7 @@ import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { USER_ROLES, type Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
 import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { CurrentActor, Roles, type AuthedRequest } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
 
@@ -15,9 +18,18 @@ export const CreateUser = z
   .object({
     email: z.email().max(254),
     name: shortText(200),
-    password: z.string().min(10, 'at least 10 characters').max(200),
+    password: z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
     agencyId: uuid.nullable().optional(),
     roles: z.array(z.enum(USER_ROLES)).min(1).max(3).transform((r) => [...new Set(r)]),
+  })
+  .strict();
+
+export const UpdateUser = z
+  .object({
+    name: shortText(200).optional(),
+    roles: z.array(z.enum(USER_ROLES)).min(1).max(3).transform((r) => [...new Set(r)]).optional(),
+    agencyId: uuid.nullable().optional(),
+    active: z.boolean().optional(),
   })
   .strict();
 
@@ -43,6 +55,46 @@ export class UsersController {
       await this.audit.record(tx, actor, { action: 'user.create', resource: 'user', resourceId: user.id, detail: { roles: user.roles } });
       return user;
     });
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a user (administrators)',
+    description:
+      'Deactivating a user, or changing their roles or agency, ends their sessions: their next request with an old token is 401 and refresh fails. ' +
+      'The last active administrator cannot be demoted or deactivated (422).',
+  })
+  @ApiZodBody(UpdateUser)
+  @ApiOkResponse({ description: '`{id, email, name, agencyId, roles, active, createdAt}`' })
+  @ApiProblems(400, 401, 403, 404, 422)
+  update(
+    @Param('id', new ZodPipe(uuid, 'User id')) id: string,
+    @Body(zodBody(UpdateUser)) body: z.infer<typeof UpdateUser>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.ds.transaction((tx) => this.identity.updateUser(tx, actor, id, body));
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Email the user a single-use link to set a new password (administrators)',
+    description: 'The link is valid 24 hours; an earlier unused link of the user stops working. At most 5 per user per hour (429 with Retry-After).',
+  })
+  @ApiAcceptedResponse({ description: 'The email is sent (or written under DATA_DIR/mail without SMTP_URL)' })
+  @ApiProblems(401, 403, 404, 422, 429)
+  async passwordReset(
+    @Param('id', new ZodPipe(uuid, 'User id')) id: string,
+    @CurrentActor() actor: Actor,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    try {
+      await this.identity.requestPasswordReset(actor, id, req.ip);
+    } catch (error) {
+      if (error instanceof DomainError && typeof error.extra.retryAfter === 'number') res.setHeader('Retry-After', String(error.extra.retryAfter));
+      throw error;
+    }
   }
 
   @Get()

@@ -66,6 +66,7 @@ export class DeliverySender implements OnApplicationShutdown {
       url: d.webhookUrl,
       body,
       secret: d.webhookSecret ?? undefined,
+      previousSecret: d.previousWebhookSecret ?? undefined,
       deliveryId: d.notificationId,
       timeoutMs: this.timeoutMs,
     });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { one } from '../../../../libs/domain/src/db.js';
+import { SECRET_ROTATION_HOURS } from '../../../../libs/domain/src/identity/agency.service.js';
 
 /** One delivery with what sending it needs: the notification, its agency and the case reference. */
 export interface DeliveryRow {
@@ -23,6 +24,8 @@ export interface DeliveryRow {
   email: string | null;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** The secret before the last change, only within the rotation window (SECRET_ROTATION_HOURS). */
+  previousWebhookSecret: string | null;
   locale: string;
   timezone: string;
   conferenceAt: Date | null;
@@ -41,13 +44,19 @@ export interface AttemptOutcome {
 export class DeliveryStore {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /**
+   * The delivery and what sending it needs; undefined when there is nothing to send. A delivery to
+   * an agency deactivated since is recorded as `skipped` here, at send time, and never sent.
+   */
   async load(deliveryId: string): Promise<DeliveryRow | undefined> {
-    return one<DeliveryRow>(
+    const row = await one<DeliveryRow & { agencyActive: boolean }>(
       this.ds.manager,
       `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
               n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
               n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
-              a.webhook_secret AS "webhookSecret", a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
+              a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
+              CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
+              a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
               t.spec->'titles' AS titles
          FROM deliveries d
          JOIN notifications n ON n.id = d.notification_id
@@ -56,8 +65,19 @@ export class DeliveryStore {
          LEFT JOIN conferences f ON f.id = n.conference_id
          LEFT JOIN tasks t ON t.id = n.task_id
         WHERE d.id = $1`,
-      [deliveryId],
+      [deliveryId, SECRET_ROTATION_HOURS],
     );
+    if (row && !row.agencyActive && (row.status === 'pending' || row.status === 'retrying')) {
+      await this.ds.query(
+        `UPDATE deliveries SET status = 'skipped', last_error = 'the agency is inactive', next_attempt_at = NULL
+          WHERE id = $1 AND status IN ('pending', 'retrying')`,
+        [deliveryId],
+      );
+      return undefined;
+    }
+    if (!row) return undefined;
+    const { agencyActive: _active, ...delivery } = row;
+    return delivery;
   }
 
   async delivered(deliveryId: string, outcome: AttemptOutcome): Promise<void> {

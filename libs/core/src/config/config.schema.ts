@@ -35,6 +35,10 @@ export const envSchema = z.object({
   DEFAULT_COUNTRY: optional(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code, e.g. NL')),
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
+  ACCESS_TOKEN_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(900, 'at most 900 (15 minutes)')),
+  OIDC_ISSUER: optional(url(['http', 'https'])),
+  OIDC_CLIENT_ID: optional(z.string().min(1).max(500)),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1).max(2000)),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -58,6 +62,10 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** How often the reconciler re-arms timers, reminders and deliveries the queue lost; also its grace. */
   reconcileIntervalMs: number;
+  /** Lifetime of access tokens (≤ 15 minutes); sessions live on through refresh tokens. */
+  accessTokenTtlSeconds: number;
+  /** Single sign-on through an OpenID Connect provider, when configured (docs/identity.md). */
+  oidc: { issuer: string; clientId: string; clientSecret: string | undefined } | undefined;
 }
 
 export const DEFAULT_ADMIN = { email: 'admin@convene.local', password: 'convene-admin' } as const;
@@ -83,6 +91,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     );
   }
   const e = parsed.data;
+  if ((e.OIDC_ISSUER === undefined) !== (e.OIDC_CLIENT_ID === undefined) || (e.OIDC_CLIENT_SECRET !== undefined && !e.OIDC_ISSUER)) {
+    // Half a single sign-on configuration is a mistake, not a choice.
+    throw new ConfigError([{ variable: e.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER', message: 'OIDC_ISSUER and OIDC_CLIENT_ID are set together (OIDC_CLIENT_SECRET with them)' }]);
+  }
   const port = e.PORT ?? 3000;
   return {
     port,
@@ -105,5 +117,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     defaultCountry: e.DEFAULT_COUNTRY ?? 'NL',
     metricsToken: e.METRICS_TOKEN,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS ?? 30_000,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : undefined,
   };
 }

@@ -54,13 +54,14 @@ export class CaseService {
         : [{ agencyId: input.leadAgencyId, role: COORDINATOR }]),
     ]);
     const agencyIds = [...new Set(participants.map((p) => p.agencyId))];
-    const known = await many<{ id: string }>(tx, 'SELECT id FROM agencies WHERE id = ANY($1::uuid[])', [agencyIds]);
-    const missing = agencyIds.filter((id) => !known.some((k) => k.id === id));
+    // An inactive agency (docs/identity.md) joins no new case.
+    const known = await many<{ id: string; active: boolean }>(tx, 'SELECT id, active FROM agencies WHERE id = ANY($1::uuid[])', [agencyIds]);
+    const missing = agencyIds.filter((id) => !known.some((k) => k.id === id && k.active));
     if (missing.length > 0) {
-      throw new DomainError('unprocessable', 'Unknown agency', {
+      throw new DomainError('unprocessable', known.some((k) => !k.active) ? 'The agency is inactive' : 'Unknown agency', {
         errors: missing.map((id) => ({
           path: id === input.leadAgencyId ? '$.leadAgencyId' : `$.participants[${input.participants.findIndex((p) => p.agencyId === id)}].agencyId`,
-          message: 'no such agency',
+          message: known.some((k) => k.id === id) ? 'inactive agency' : 'no such agency',
         })),
       });
     }
@@ -242,8 +243,9 @@ export class CaseService {
   async addParticipant(tx: Db, actor: Actor, caseId: string, input: { agencyId: string; role: string }) {
     this.access.assertCaseManager(actor);
     await this.access.assertCase(tx, actor, caseId);
-    const agency = await one(tx, 'SELECT 1 FROM agencies WHERE id = $1', [input.agencyId]);
+    const agency = await one<{ active: boolean }>(tx, 'SELECT active FROM agencies WHERE id = $1', [input.agencyId]);
     if (!agency) throw new DomainError('unprocessable', 'Unknown agency', { errors: [{ path: '$.agencyId', message: 'no such agency' }] });
+    if (!agency.active) throw new DomainError('unprocessable', 'The agency is inactive', { errors: [{ path: '$.agencyId', message: 'inactive agency' }] });
     const inserted = await many(
       tx,
       `INSERT INTO case_participants (case_id, agency_id, role, added_by) VALUES ($1, $2, $3, $4)

@@ -8,6 +8,8 @@ export interface Actor {
   name: string;
   agencyId: string | null;
   roles: UserRole[];
+  /** The session the access token belongs to (absent for callers not authenticated by a session token). */
+  sessionId?: string;
 }
 
 export const hasRole = (actor: Actor, role: UserRole) => actor.roles.includes(role);

@@ -45,6 +45,29 @@ export function loginKeys(email: string, source: string | undefined): ThrottleKe
   ];
 }
 
+/**
+ * Password-reset limits: emails asked for one account (by administrators, from anywhere) and
+ * reset links tried from one source. The tokens are 256-bit, so guessing is hopeless anyway;
+ * these keep a stolen admin session or a script from flooding a mailbox or the endpoint.
+ */
+export const RESET_RULES = {
+  account: { name: 'reset:account', limit: 5, windowSeconds: 60 * MINUTE, blockSeconds: 15 * MINUTE, maxBlockSeconds: 60 * MINUTE },
+  source: { name: 'reset:source', limit: 20, windowSeconds: 15 * MINUTE, blockSeconds: MINUTE, maxBlockSeconds: 60 * MINUTE },
+} as const satisfies Record<string, ThrottleRule>;
+
+/** The keys of a reset email asked for `userId` by a caller at `source`. */
+export function resetRequestKeys(userId: string, source: string | undefined): ThrottleKey[] {
+  return [
+    { rule: RESET_RULES.account, key: hashKey(RESET_RULES.account.name, userId) },
+    { rule: RESET_RULES.source, key: hashKey(RESET_RULES.source.name, source ?? 'unknown') },
+  ];
+}
+
+/** The key of a reset link presented from `source`. */
+export function resetRedeemKeys(source: string | undefined): ThrottleKey[] {
+  return [{ rule: RESET_RULES.source, key: hashKey(RESET_RULES.source.name, source ?? 'unknown') }];
+}
+
 const hashKey = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
 
 /**

@@ -1,18 +1,22 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JwtService } from '@nestjs/jwt';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
+import { createMailer, escapeHtml, type Mailer } from '../../../notifications/src/index.js';
+import { AuditService } from '../audit/audit.service.js';
 import { isUniqueViolation, many, one, type Db } from '../db.js';
 import type { Actor, UserRole } from './actor.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
-import { AttemptThrottle, loginKeys } from './attempt-throttle.js';
+import { AttemptThrottle, loginKeys, resetRedeemKeys, resetRequestKeys, type ThrottleKey } from './attempt-throttle.js';
+import { assertPasswordAcceptable } from './password-policy.js';
+import { hashSecretToken, newSecretToken } from './secret-token.js';
+import { SessionService, type TokenPair } from './session.service.js';
 
-export const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
-const ACTOR_CACHE_MS = 5_000;
-const ACTOR_CACHE_SIZE = 10_000;
+/** A password-reset link works once, for this long. */
+export const RESET_LINK_HOURS = 24;
 
 export interface UserView {
   id: string;
@@ -24,20 +28,30 @@ export interface UserView {
   createdAt: Date;
 }
 
+export interface UserChange {
+  name?: string;
+  roles?: UserRole[];
+  agencyId?: string | null;
+  active?: boolean;
+}
+
 const USER_COLUMNS = `id, email, name, agency_id AS "agencyId", roles, active, created_at AS "createdAt"`;
 
-/** Users, login with rate limiting, access tokens, and the bootstrap administrator. */
+/** Users, login with rate limiting, passwords and their reset, and the bootstrap administrator. */
 @Injectable()
-export class IdentityService implements OnApplicationBootstrap {
+export class IdentityService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('identity');
-  private readonly actors = new Map<string, { actor: Actor; until: number }>();
+  private readonly mailer: Mailer;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly throttle: AttemptThrottle,
-  ) {}
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+  ) {
+    this.mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail'), from: config.mailFrom });
+  }
 
   /** On a database with no users, creates the bootstrap administrator (under a lock: several instances may start). */
   async onApplicationBootstrap(): Promise<void> {
@@ -60,15 +74,14 @@ export class IdentityService implements OnApplicationBootstrap {
     });
   }
 
-  async login(email: string, password: string, ip: string | undefined): Promise<{ accessToken: string; expiresIn: number; user: UserView }> {
+  onApplicationShutdown(): void {
+    this.mailer.close();
+  }
+
+  async login(email: string, password: string, ip: string | undefined): Promise<TokenPair & { user: UserView }> {
     // The attempt is counted before the password is checked, atomically: parallel guesses cannot slip past the limit.
     const keys = loginKeys(email, ip);
-    const blocked = await this.throttle.take(keys);
-    if (blocked) {
-      throw new DomainError('rate_limited', `Too many login attempts; try again in ${waitText(blocked.retryAfterSeconds)}`, {
-        retryAfter: blocked.retryAfterSeconds,
-      });
-    }
+    await this.take(keys, 'login attempts');
     const row = await one<UserView & { password_hash: string }>(
       this.ds.manager,
       `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower($1)`,
@@ -81,54 +94,21 @@ export class IdentityService implements OnApplicationBootstrap {
     if (!ok || !row) throw new DomainError('unauthorized', 'Email or password is wrong');
     await this.throttle.succeeded(keys);
     const { password_hash: _hash, ...user } = row;
-    return { accessToken: await this.issueToken(user.id), expiresIn: ACCESS_TOKEN_TTL_SECONDS, user };
+    const { sessionId: _sid, ...tokens } = await this.sessions.start(this.ds.manager, user.id, 'password');
+    return { ...tokens, user };
   }
 
-  issueToken(userId: string): Promise<string> {
-    return this.jwt.signAsync({ sub: userId }, { expiresIn: ACCESS_TOKEN_TTL_SECONDS });
-  }
-
-  /**
-   * Resolves a bearer token to the current user (deactivated users are refused). Resolved tokens
-   * are cached for a few seconds: a hot path need not verify and re-load on every request, and a
-   * deactivation or role change takes effect within ACTOR_CACHE_MS.
-   */
-  async actorFromToken(token: string): Promise<Actor | undefined> {
-    const cached = this.actors.get(token);
-    if (cached && cached.until > Date.now()) return cached.actor;
-    const actor = await this.resolveToken(token);
-    if (actor) {
-      if (this.actors.size >= ACTOR_CACHE_SIZE) this.actors.delete(this.actors.keys().next().value!);
-      this.actors.set(token, { actor, until: Date.now() + ACTOR_CACHE_MS });
-    }
-    return actor;
-  }
-
-  private async resolveToken(token: string): Promise<Actor | undefined> {
-    let sub: string;
-    try {
-      sub = (await this.jwt.verifyAsync<{ sub: string }>(token)).sub;
-    } catch {
-      return undefined;
-    }
-    if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
-    const user = await one<UserView>(this.ds.manager, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [sub]);
-    if (!user || !user.active) return undefined;
-    return { userId: user.id, email: user.email, name: user.name, agencyId: user.agencyId, roles: user.roles };
+  /** Resolves a bearer token to the current user; see {@link SessionService.actorFromToken} (no cache). */
+  actorFromToken(token: string): Promise<Actor | undefined> {
+    return this.sessions.actorFromToken(token);
   }
 
   async createUser(
     db: Db,
     input: { email: string; name: string; password: string; agencyId: string | null; roles: UserRole[] },
   ): Promise<UserView> {
-    if (input.agencyId) {
-      const agency = await one(db, 'SELECT 1 FROM agencies WHERE id = $1', [input.agencyId]);
-      if (!agency) throw new DomainError('unprocessable', 'Unknown agency', { errors: [{ path: '$.agencyId', message: 'no such agency' }] });
-    } else if (input.roles.some((r) => r !== 'admin')) {
-      throw new DomainError('unprocessable', 'Case managers and agency staff belong to an agency', {
-        errors: [{ path: '$.agencyId', message: 'required for case_manager and agency_staff' }],
-      });
-    }
+    await this.checkAgencyAndRoles(db, input.agencyId, input.roles);
+    assertPasswordAcceptable(input.password, input);
     try {
       return (await one<UserView>(
         db,
@@ -141,6 +121,124 @@ export class IdentityService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Changes a user (administrators). Deactivation, or new roles or agency, end every session of
+   * theirs at once: the next request with an old token is 401 and refresh fails, so nobody keeps
+   * rights they lost. The last active administrator cannot be demoted or deactivated.
+   */
+  async updateUser(tx: Db, actor: Actor, id: string, change: UserChange): Promise<UserView> {
+    const before = await one<UserView>(tx, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+    if (!before) throw new DomainError('not_found', 'User not found');
+    const after = {
+      name: change.name ?? before.name,
+      roles: change.roles ?? before.roles,
+      agencyId: change.agencyId === undefined ? before.agencyId : change.agencyId,
+      active: change.active ?? before.active,
+    };
+    const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+    if (changed.length === 0) return before;
+    if (changed.includes('agencyId') || changed.includes('roles')) await this.checkAgencyAndRoles(tx, after.agencyId, after.roles, changed.includes('agencyId'));
+    if (before.active && before.roles.includes('admin') && (!after.active || !after.roles.includes('admin'))) {
+      // Serialise administrators' demotions, so two admins cannot demote each other at once.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [0x61646d6e]);
+      const others = await one<{ n: number }>(tx, `SELECT count(*)::int AS n FROM users WHERE active AND 'admin' = ANY(roles) AND id <> $1`, [id]);
+      if (others!.n === 0) throw new DomainError('unprocessable', 'This is the last active administrator: make someone else an administrator first');
+    }
+    const user = (await one<UserView>(
+      tx,
+      `UPDATE users SET name = $2, roles = $3, agency_id = $4, active = $5 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      [id, after.name, after.roles, after.agencyId, after.active],
+    ))!;
+    const ends = !after.active ? 'user_deactivated' : changed.some((k) => k === 'roles' || k === 'agencyId') ? 'user_changed' : undefined;
+    const revoked = ends ? await this.sessions.revokeUserSessions(tx, id, ends) : 0;
+    await this.audit.record(tx, actor, {
+      action: 'user.update',
+      resource: 'user',
+      resourceId: id,
+      // Field names and rights, never the name itself (personal data stays in the users table).
+      detail: { fields: changed, roles: user.roles, agencyId: user.agencyId, active: user.active, sessionsRevoked: revoked },
+    });
+    return user;
+  }
+
+  /** The caller changes their own password; their other sessions end. */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string, ip: string | undefined): Promise<void> {
+    // A wrong current password counts like a failed login: this is a password check too.
+    const keys = loginKeys(actor.email, ip);
+    await this.take(keys, 'password attempts');
+    const row = await one<{ password_hash: string }>(this.ds.manager, `SELECT password_hash FROM users WHERE id = $1`, [actor.userId]);
+    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
+      throw new DomainError('unprocessable', 'The current password is wrong', { errors: [{ path: '$.currentPassword', message: 'wrong password' }] });
+    }
+    await this.throttle.succeeded(keys);
+    assertPasswordAcceptable(newPassword, actor, '$.newPassword');
+    const hash = await hashPassword(newPassword);
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [actor.userId, hash]);
+      const revoked = await this.sessions.revokeUserSessions(tx, actor.userId, 'password_changed', actor.sessionId);
+      await this.audit.record(tx, actor, { action: 'user.password.change', resource: 'user', resourceId: actor.userId, detail: { sessionsRevoked: revoked } });
+    });
+  }
+
+  /**
+   * An administrator has a single-use reset link emailed to a user (valid {@link RESET_LINK_HOURS} h;
+   * only its hash is stored; earlier unused links of that user stop working). The link carries the
+   * token in its fragment, which browsers never send to a server, so it stays out of access logs.
+   */
+  async requestPasswordReset(actor: Actor, userId: string, ip: string | undefined): Promise<void> {
+    const user = await this.getUser(userId);
+    if (!user.active) throw new DomainError('unprocessable', 'The user is deactivated: activate them first');
+    await this.take(resetRequestKeys(userId, ip), 'password reset emails');
+    const token = newSecretToken();
+    const locale = await one<{ locale: string }>(this.ds.manager, `SELECT locale FROM agencies WHERE id = $1`, [user.agencyId]);
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      await tx.query(
+        `INSERT INTO password_resets (token_hash, user_id, requested_by, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
+        [hashSecretToken(token), userId, actor.userId, RESET_LINK_HOURS],
+      );
+      await this.audit.record(tx, actor, { action: 'user.password.reset_requested', resource: 'user', resourceId: userId });
+    });
+    const link = `${this.config.publicUrl}/reset-password#token=${token}`;
+    await this.mailer.send({
+      to: user.email,
+      ...resetMessage(locale?.locale ?? 'en', user.name, link),
+      messageId: `password-reset-${hashSecretToken(token).slice(0, 24)}`,
+    });
+  }
+
+  /** Redeems a reset link: sets the password, spends the link and ends every session of the user. */
+  async resetPassword(token: string, newPassword: string, ip: string | undefined): Promise<void> {
+    await this.take(resetRedeemKeys(ip), 'password reset attempts');
+    const invalid = () => new DomainError('bad_request', 'This reset link is invalid, used or expired: ask an administrator for a new one');
+    await this.ds.transaction(async (tx) => {
+      const row = await one<{ userId: string; email: string; name: string; agencyId: string | null; roles: UserRole[] }>(
+        tx,
+        `SELECT u.id AS "userId", u.email, u.name, u.agency_id AS "agencyId", u.roles
+           FROM password_resets r JOIN users u ON u.id = r.user_id
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.active
+          FOR NO KEY UPDATE OF r`,
+        [hashSecretToken(token)],
+      );
+      if (!row) throw invalid();
+      assertPasswordAcceptable(newPassword, row, '$.newPassword');
+      await tx.query(`UPDATE password_resets SET used_at = now() WHERE token_hash = $1`, [hashSecretToken(token)]);
+      await tx.query(`UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [row.userId, await hashPassword(newPassword)]);
+      const revoked = await this.sessions.revokeUserSessions(tx, row.userId, 'password_reset');
+      await this.audit.record(tx, row, { action: 'user.password.reset', resource: 'user', resourceId: row.userId, detail: { sessionsRevoked: revoked } });
+    });
+  }
+
+  /** Ends the caller's session (logout). */
+  async logout(actor: Actor): Promise<void> {
+    if (!actor.sessionId) return;
+    await this.ds.transaction(async (tx) => {
+      if (await this.sessions.revokeSession(tx, actor.sessionId!, 'logout')) {
+        await this.audit.record(tx, actor, { action: 'session.logout', resource: 'session', resourceId: actor.sessionId });
+      }
+    });
+  }
+
   listUsers(db: Db = this.ds.manager): Promise<UserView[]> {
     return many<UserView>(db, `SELECT ${USER_COLUMNS} FROM users ORDER BY lower(email)`);
   }
@@ -150,6 +248,43 @@ export class IdentityService implements OnApplicationBootstrap {
     if (!user) throw new DomainError('not_found', 'User not found');
     return user;
   }
+
+  /** Case managers and agency staff belong to an agency; a new one must exist and be active. */
+  private async checkAgencyAndRoles(db: Db, agencyId: string | null, roles: UserRole[], agencyIsNew = true): Promise<void> {
+    if (agencyId) {
+      if (!agencyIsNew) return;
+      const agency = await one<{ active: boolean }>(db, 'SELECT active FROM agencies WHERE id = $1', [agencyId]);
+      if (!agency) throw new DomainError('unprocessable', 'Unknown agency', { errors: [{ path: '$.agencyId', message: 'no such agency' }] });
+      if (!agency.active) throw new DomainError('unprocessable', 'The agency is inactive', { errors: [{ path: '$.agencyId', message: 'inactive agency' }] });
+    } else if (roles.some((r) => r !== 'admin')) {
+      throw new DomainError('unprocessable', 'Case managers and agency staff belong to an agency', {
+        errors: [{ path: '$.agencyId', message: 'required for case_manager and agency_staff' }],
+      });
+    }
+  }
+
+  private async take(keys: ThrottleKey[], what: string): Promise<void> {
+    const blocked = await this.throttle.take(keys);
+    if (blocked) {
+      throw new DomainError('rate_limited', `Too many ${what}; try again in ${waitText(blocked.retryAfterSeconds)}`, {
+        retryAfter: blocked.retryAfterSeconds,
+      });
+    }
+  }
 }
 
 const waitText = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
+
+function resetMessage(locale: string, name: string, link: string): { subject: string; text: string; html: string } {
+  const nl = locale.startsWith('nl');
+  const subject = nl ? 'Stel een nieuw Convene-wachtwoord in' : 'Set a new Convene password';
+  const lines = nl
+    ? [`Beste ${name},`, `Een beheerder heeft een nieuw wachtwoord voor je aangevraagd. Deze link werkt één keer, ${RESET_LINK_HOURS} uur lang:`]
+    : [`Dear ${name},`, `An administrator asked for a new password for you. This link works once, for ${RESET_LINK_HOURS} hours:`];
+  const after = nl ? 'Heb je hier niet om gevraagd? Negeer dit bericht.' : 'Did not expect this? Ignore this message.';
+  return {
+    subject,
+    text: `${lines.join('\n\n')}\n\n${link}\n\n${after}\n`,
+    html: `${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(after)}</p>`,
+  };
+}

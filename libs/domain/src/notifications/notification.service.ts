@@ -24,7 +24,9 @@ interface NotificationRow {
 
 /**
  * An agency's in-app notifications. Everyone in an agency shares its inbox (a message goes to the
- * agency, not to a person); only notifications of cases the agency still takes part in are shown.
+ * agency, not to a person), but read state is per person (`notification_reads`): one officer
+ * reading a reminder does not hide it from a colleague. Only notifications of cases the agency
+ * still takes part in are shown.
  */
 @Injectable()
 export class NotificationService {
@@ -35,23 +37,25 @@ export class NotificationService {
 
   async list(actor: Actor, q: { unread?: boolean; limit: number; offset: number }) {
     if (!actor.agencyId) return { items: [], total: 0, unread: 0 };
-    const cases = this.access.caseFilter(actor, 'c', 2);
+    const cases = this.access.caseFilter(actor, 'c', 3);
     const visible = `n.agency_id = $1 AND ${cases.sql}`;
-    const params = [actor.agencyId, ...cases.params];
-    const filter = q.unread ? `${visible} AND n.read_at IS NULL` : visible;
+    const params = [actor.agencyId, actor.userId, ...cases.params];
+    const mine = `FROM notifications n JOIN cases c ON c.id = n.case_id
+      LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $2`;
+    const filter = q.unread ? `${visible} AND r.read_at IS NULL` : visible;
     const rows = await many<NotificationRow>(
       this.ds.manager,
       `SELECT n.id, n.kind, n.title, n.link, n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId",
-              n.conference_id AS "conferenceId", n.due_at AS "dueAt", n.created_at AS "createdAt", n.read_at AS "readAt", n.rule
-         FROM notifications n JOIN cases c ON c.id = n.case_id
+              n.conference_id AS "conferenceId", n.due_at AS "dueAt", n.created_at AS "createdAt", r.read_at AS "readAt", n.rule
+         ${mine}
         WHERE ${filter} ORDER BY n.created_at DESC, n.id LIMIT ${q.limit} OFFSET ${q.offset}`,
       params,
     );
     const counts = await one<{ total: number; unread: number }>(
       this.ds.manager,
-      `SELECT count(*) FILTER (WHERE ${q.unread ? 'n.read_at IS NULL' : 'true'})::int AS total,
-              count(*) FILTER (WHERE n.read_at IS NULL)::int AS unread
-         FROM notifications n JOIN cases c ON c.id = n.case_id WHERE ${visible}`,
+      `SELECT count(*) FILTER (WHERE ${q.unread ? 'r.read_at IS NULL' : 'true'})::int AS total,
+              count(*) FILTER (WHERE r.read_at IS NULL)::int AS unread
+         ${mine} WHERE ${visible}`,
       params,
     );
     return {
@@ -61,29 +65,42 @@ export class NotificationService {
     };
   }
 
-  /** Marks one notification read (idempotent); 404 unless it was sent to the caller's agency. */
+  /** Marks one notification read for the caller (idempotent: the first time counts); 404 unless it was sent to their agency. */
   async markRead(tx: Db, actor: Actor, notificationId: string) {
     if (!actor.agencyId || !isUuid(notificationId)) throw new DomainError('not_found', 'Notification not found');
     const cases = this.access.caseFilter(actor, 'c', 3);
-    const row = await one<{ id: string; readAt: Date }>(
+    const visible = await one<{ id: string }>(
       tx,
-      `UPDATE notifications n SET read_at = coalesce(n.read_at, now()) FROM cases c
-        WHERE n.id = $1 AND n.agency_id = $2 AND c.id = n.case_id AND ${cases.sql}
-        RETURNING n.id, n.read_at AS "readAt"`,
+      `SELECT n.id FROM notifications n JOIN cases c ON c.id = n.case_id
+        WHERE n.id = $1 AND n.agency_id = $2 AND ${cases.sql}`,
       [notificationId, actor.agencyId, ...cases.params],
     );
-    if (!row) throw new DomainError('not_found', 'Notification not found');
-    return row;
+    if (!visible) throw new DomainError('not_found', 'Notification not found');
+    const row = await one<{ id: string; readAt: Date }>(
+      tx,
+      `WITH ins AS (
+         INSERT INTO notification_reads (notification_id, user_id) VALUES ($1, $2)
+         ON CONFLICT (user_id, notification_id) DO NOTHING RETURNING notification_id, read_at)
+       SELECT notification_id AS id, read_at AS "readAt" FROM ins
+       UNION ALL
+       SELECT notification_id, read_at FROM notification_reads WHERE notification_id = $1 AND user_id = $2
+       LIMIT 1`,
+      [notificationId, actor.userId],
+    );
+    return row!;
   }
 
+  /** Marks every visible notification read for the caller; returns how many were unread. */
   async markAllRead(tx: Db, actor: Actor) {
     if (!actor.agencyId) return { updated: 0 };
-    const cases = this.access.caseFilter(actor, 'c', 2);
+    const cases = this.access.caseFilter(actor, 'c', 3);
     const rows = await many(
       tx,
-      `UPDATE notifications n SET read_at = now() FROM cases c
-        WHERE n.agency_id = $1 AND n.read_at IS NULL AND c.id = n.case_id AND ${cases.sql} RETURNING n.id`,
-      [actor.agencyId, ...cases.params],
+      `INSERT INTO notification_reads (notification_id, user_id)
+       SELECT n.id, $2 FROM notifications n JOIN cases c ON c.id = n.case_id
+        WHERE n.agency_id = $1 AND ${cases.sql}
+       ON CONFLICT (user_id, notification_id) DO NOTHING RETURNING notification_id`,
+      [actor.agencyId, actor.userId, ...cases.params],
     );
     return { updated: rows.length };
   }
