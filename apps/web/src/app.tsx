@@ -12,6 +12,8 @@ import { PageHeading } from './components/page-heading';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { Layout } from './layout';
 import { LoginPage } from './pages/login-page';
+import { LoginCompletePage } from './pages/login-complete-page';
+import { ChangePasswordPage, ResetPasswordPage } from './pages/password-pages';
 import { Link, matchPath, navigate, useLocation } from './router';
 import { SessionProvider, homeFor, useSession } from './session';
 import { InboxPage } from './tasks/inbox-page';
@@ -29,6 +31,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases/:id', render: (p) => <CasePage key={p.id} id={p.id!} /> },
   { pattern: '/inbox', render: () => <InboxPage /> },
   { pattern: '/notifications', render: () => <NotificationsPage /> },
+  { pattern: '/account/password', render: () => <ChangePasswordPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/pathways', roles: ['admin'], render: () => <PathwaysPage /> },
@@ -56,6 +59,9 @@ function Pages() {
   const { t } = useI18n();
   const { user, checking } = useSession();
   const { path, search } = useLocation();
+  // Reached from outside (single sign-on, an emailed link), signed in or not.
+  if (path === '/login/complete') return <LoginCompletePage />;
+  if (path === '/reset-password') return <ResetPasswordPage />;
   if (checking) return <p className="loading">{t('app.loading')}</p>;
   if (!user) {
     if (path !== '/login') return <Redirect to={`/login${path === '/' ? '' : `?next=${encodeURIComponent(path + (search.size ? `?${search}` : ''))}`}`} />;

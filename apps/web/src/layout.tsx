@@ -121,6 +121,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {user ? (
             <>
               <span className="who">{t('nav.signedInAs', { name: user.name })}</span>
+              <NavLink to="/account/password">{t('nav.account')}</NavLink>
               <button type="button" className="link-button" onClick={logout}>
                 {t('nav.logout')}
               </button>

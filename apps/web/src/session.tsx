@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, getToken, onUnauthorized, request, setToken } from './api/client';
+import { api, getToken, isSsoSession, onUnauthorized, refreshDueInMs, refreshSession, request, setToken, storeSession } from './api/client';
 import type { LoginResponse, Role, User } from './api/types';
 import type { MessageKey } from './i18n/en';
 import { navigate } from './router';
@@ -11,6 +11,8 @@ interface Session {
   /** Why the user is looking at the login page (expired session, signed out). */
   notice: MessageKey | null;
   login: (email: string, password: string) => Promise<User>;
+  /** Trades a single sign-on's one-time code for a session. */
+  completeSso: (code: string) => Promise<User>;
   logout: () => void;
   hasRole: (role: Role) => boolean;
 }
@@ -50,24 +52,51 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  // Silent refresh: the access token is swapped shortly before it expires, so a session outlives it.
+  useEffect(() => {
+    if (!user) return;
+    const timer = window.setInterval(() => {
+      if (refreshDueInMs() !== 0) return;
+      void refreshSession().then((ok) => {
+        if (!ok && !getToken()) expire();
+      });
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [user, expire]);
+
   const login = useCallback(async (email: string, password: string) => {
     const response = await request<LoginResponse>('POST', '/api/auth/login', { body: { email, password }, anonymous: true });
-    setToken(response.accessToken);
+    storeSession(response, false);
+    setUser(response.user);
+    setNotice(null);
+    return response.user;
+  }, []);
+
+  const completeSso = useCallback(async (code: string) => {
+    const response = await request<LoginResponse>('POST', '/api/auth/oidc/exchange', { body: { code }, anonymous: true });
+    storeSession(response, true);
     setUser(response.user);
     setNotice(null);
     return response.user;
   }, []);
 
   const logout = useCallback(() => {
-    setToken(null);
-    setUser(null);
-    setNotice('login.signedOut');
-    navigate('/login', { replace: true });
+    const sso = isSsoSession();
+    // The server ends the session (both tokens) at once; the tab forgets them either way.
+    void request('POST', '/api/auth/logout', { body: {} })
+      .catch(() => undefined)
+      .finally(() => {
+        setToken(null);
+        setUser(null);
+        setNotice('login.signedOut');
+        if (sso) window.location.assign('/api/auth/oidc/logout');
+        else navigate('/login', { replace: true });
+      });
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ user, checking, notice, login, logout, hasRole: (role) => user?.roles.includes(role) ?? false }),
-    [user, checking, notice, login, logout],
+    () => ({ user, checking, notice, login, completeSso, logout, hasRole: (role) => user?.roles.includes(role) ?? false }),
+    [user, checking, notice, login, completeSso, logout],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

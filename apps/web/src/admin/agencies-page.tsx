@@ -19,6 +19,38 @@ export function AgenciesPage() {
   const [message, setMessage] = useState<string | null>(null);
   const set = (patch: Partial<typeof EMPTY>) => setForm((f) => ({ ...f, ...patch }));
 
+  const [editing, setEditing] = useState<{ id: string; name: string; email: string; webhookUrl: string; webhookSecret: string; locale: string; timezone: string; country: string } | null>(null);
+
+  const change = async (a: Agency, body: Record<string, unknown>, name: string) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.patch(`/api/agencies/${a.id}`, body);
+      setMessage(t('admin.agencySaved', { name }));
+      await agencies.reload();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    }
+  };
+  const saveEdit = async (e: FormEvent) => {
+    e.preventDefault();
+    const a = editing && agencies.list.find((x) => x.id === editing.id);
+    if (!editing || !a) return;
+    const body: Record<string, unknown> = {
+      name: editing.name.trim(),
+      email: editing.email.trim() || null,
+      webhookUrl: editing.webhookUrl.trim() || null,
+      ...(editing.locale ? { locale: editing.locale } : {}),
+      ...(editing.timezone.trim() ? { timezone: editing.timezone.trim() } : {}),
+      ...(editing.country.trim() ? { country: editing.country.trim().toUpperCase() } : {}),
+      // Empty keeps the current secret; a new one rotates it (both sign for 24 hours).
+      ...(editing.webhookSecret ? { webhookSecret: editing.webhookSecret } : {}),
+    };
+    if (await change(a, body, editing.name)) setEditing(null);
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -51,6 +83,8 @@ export function AgenciesPage() {
                     <th scope="col">{t('admin.kind')}</th>
                     <th scope="col">{t('admin.email')}</th>
                     <th scope="col">{t('admin.webhookUrl')}</th>
+                    <th scope="col">{t('admin.status')}</th>
+                    <th scope="col">{t('admin.actions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -59,7 +93,25 @@ export function AgenciesPage() {
                       <th scope="row">{a.name}</th>
                       <td>{tx('kind', a.kind)}</td>
                       <td>{a.email ?? '—'}</td>
-                      <td>{a.webhookUrl ?? '—'}</td>
+                      <td>
+                        {a.webhookUrl ?? '—'}
+                        {a.webhookSecretChangedAt ? <div className="hint">{t('admin.secretRotated', { when: new Date(a.webhookSecretChangedAt).toLocaleString() })}</div> : null}
+                      </td>
+                      <td>{a.active === false ? t('admin.inactive') : t('admin.active')}</td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() =>
+                            setEditing({ id: a.id, name: a.name, email: a.email ?? '', webhookUrl: a.webhookUrl ?? '', webhookSecret: '', locale: a.locale ?? '', timezone: a.timezone ?? '', country: a.country ?? '' })
+                          }
+                        >
+                          {t('admin.edit', { name: a.name })}
+                        </button>{' '}
+                        <button type="button" className="link-button" onClick={() => void change(a, { active: a.active === false }, a.name)}>
+                          {a.active === false ? t('admin.activate', { name: a.name }) : t('admin.deactivate', { name: a.name })}
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -67,6 +119,41 @@ export function AgenciesPage() {
             </div>
           )}
         </section>
+        {editing ? (
+          <section className="card" aria-labelledby="agency-edit-h">
+            <h2 id="agency-edit-h">{t('admin.editing', { name: editing.name })}</h2>
+            <form onSubmit={saveEdit} className="stack">
+              <Field label={t('admin.name')} required>
+                {(id) => <input id={id} required value={editing.name} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />}
+              </Field>
+              <Field label={t('admin.email')}>
+                {(id) => <input id={id} type="email" value={editing.email} onChange={(e) => setEditing({ ...editing, email: e.target.value })} />}
+              </Field>
+              <Field label={t('admin.webhookUrl')}>
+                {(id) => <input id={id} type="url" value={editing.webhookUrl} onChange={(e) => setEditing({ ...editing, webhookUrl: e.target.value })} />}
+              </Field>
+              <Field label={t('admin.newWebhookSecret')} hint={t('admin.webhookSecretHint')}>
+                {(id, hint) => (
+                  <input id={id} aria-describedby={hint} type="password" autoComplete="new-password" minLength={16} value={editing.webhookSecret} onChange={(e) => setEditing({ ...editing, webhookSecret: e.target.value })} />
+                )}
+              </Field>
+              <Field label={t('admin.timezone')}>
+                {(id) => <input id={id} value={editing.timezone} onChange={(e) => setEditing({ ...editing, timezone: e.target.value })} />}
+              </Field>
+              <Field label={t('admin.country')}>
+                {(id) => <input id={id} maxLength={2} value={editing.country} onChange={(e) => setEditing({ ...editing, country: e.target.value })} />}
+              </Field>
+              <div>
+                <button type="submit" className="primary">
+                  {t('app.save')}
+                </button>{' '}
+                <button type="button" onClick={() => setEditing(null)}>
+                  {t('app.cancel')}
+                </button>
+              </div>
+            </form>
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="agency-new-h">
           <h2 id="agency-new-h">{t('admin.newAgency')}</h2>
           <SuccessMessage text={message} />

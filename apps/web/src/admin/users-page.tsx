@@ -32,6 +32,41 @@ export function UsersPage() {
       setError(err);
     }
   };
+  const [editing, setEditing] = useState<{ id: string; name: string; agencyId: string; roles: Role[] } | null>(null);
+
+  /** One change to one user; the list reloads to show it. */
+  const change = async (u: User, body: Record<string, unknown>, done: string) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.patch(`/api/users/${u.id}`, body);
+      setMessage(done);
+      await users.reload();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    }
+  };
+  const sendReset = async (u: User) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.post(`/api/users/${u.id}/password-reset`);
+      setMessage(t('admin.resetSent', { name: u.name }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const saveEdit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!editing) return;
+    const u = users.data?.items.find((x) => x.id === editing.id);
+    if (!u) return;
+    const ok = await change(u, { name: editing.name.trim(), agencyId: editing.agencyId || null, roles: editing.roles }, t('admin.userSaved', { name: editing.name }));
+    if (ok) setEditing(null);
+  };
+
   const toggleRole = (role: Role, on: boolean) => setForm((f) => ({ ...f, roles: on ? [...f.roles, role] : f.roles.filter((r) => r !== role) }));
 
   return (
@@ -51,6 +86,8 @@ export function UsersPage() {
                     <th scope="col">{t('admin.email')}</th>
                     <th scope="col">{t('admin.agency')}</th>
                     <th scope="col">{t('admin.roles')}</th>
+                    <th scope="col">{t('admin.status')}</th>
+                    <th scope="col">{t('admin.actions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -60,6 +97,26 @@ export function UsersPage() {
                       <td>{u.email}</td>
                       <td>{agencies.name(u.agencyId)}</td>
                       <td>{u.roles.map((r) => t(`role.${r}`)).join(', ')}</td>
+                      <td>{u.active === false ? t('admin.inactive') : t('admin.active')}</td>
+                      <td className="actions">
+                        <button type="button" className="link-button" onClick={() => setEditing({ id: u.id, name: u.name, agencyId: u.agencyId ?? '', roles: [...u.roles] })}>
+                          {t('admin.edit', { name: u.name })}
+                        </button>{' '}
+                        {u.active === false ? (
+                          <button type="button" className="link-button" onClick={() => void change(u, { active: true }, t('admin.userSaved', { name: u.name }))}>
+                            {t('admin.activate', { name: u.name })}
+                          </button>
+                        ) : (
+                          <>
+                            <button type="button" className="link-button" onClick={() => void change(u, { active: false }, t('admin.userSaved', { name: u.name }))}>
+                              {t('admin.deactivate', { name: u.name })}
+                            </button>{' '}
+                            <button type="button" className="link-button" onClick={() => void sendReset(u)}>
+                              {t('admin.sendReset', { name: u.name })}
+                            </button>
+                          </>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -67,6 +124,50 @@ export function UsersPage() {
             </div>
           ) : null}
         </section>
+        {editing ? (
+          <section className="card" aria-labelledby="user-edit-h">
+            <h2 id="user-edit-h">{t('admin.editing', { name: editing.name })}</h2>
+            <form onSubmit={saveEdit} className="stack">
+              <Field label={t('admin.name')} required>
+                {(id) => <input id={id} required value={editing.name} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />}
+              </Field>
+              <Field label={t('admin.agency')}>
+                {(id) => (
+                  <select id={id} value={editing.agencyId} onChange={(e) => setEditing({ ...editing, agencyId: e.target.value })}>
+                    <option value="">—</option>
+                    {agencies.list.map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {a.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <fieldset>
+                <legend>{t('admin.roles')}</legend>
+                {ROLES.map((role) => (
+                  <div className="field checkbox" key={role}>
+                    <input
+                      id={`edit-role-${role}`}
+                      type="checkbox"
+                      checked={editing.roles.includes(role)}
+                      onChange={(e) => setEditing({ ...editing, roles: e.target.checked ? [...editing.roles, role] : editing.roles.filter((r) => r !== role) })}
+                    />
+                    <label htmlFor={`edit-role-${role}`}>{t(`role.${role}`)}</label>
+                  </div>
+                ))}
+              </fieldset>
+              <div>
+                <button type="submit" className="primary">
+                  {t('app.save')}
+                </button>{' '}
+                <button type="button" onClick={() => setEditing(null)}>
+                  {t('app.cancel')}
+                </button>
+              </div>
+            </form>
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="user-new-h">
           <h2 id="user-new-h">{t('admin.newUser')}</h2>
           <SuccessMessage text={message} />
@@ -80,7 +181,7 @@ export function UsersPage() {
             </Field>
             <Field label={t('admin.password')} required>
               {(id) => (
-                <input id={id} type="password" required minLength={8} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+                <input id={id} type="password" required minLength={12} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
               )}
             </Field>
             <Field label={t('admin.agency')} required>

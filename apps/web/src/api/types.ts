@@ -9,11 +9,13 @@ export interface User {
   name: string;
   agencyId: string | null;
   roles: Role[];
+  active?: boolean;
 }
 
 export interface LoginResponse {
   accessToken: string;
-  expiresIn?: number;
+  refreshToken: string;
+  expiresIn: number;
   user: User;
 }
 
@@ -39,6 +41,10 @@ export interface Agency {
   webhookUrl?: string | null;
   locale?: string | null;
   timezone?: string | null;
+  country?: string | null;
+  active?: boolean;
+  hasWebhookSecret?: boolean;
+  webhookSecretChangedAt?: string | null;
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, request } from '../api/client';
 import { ErrorMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
@@ -15,6 +15,19 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [sso, setSso] = useState(false);
+  const ssoError = search.get('sso_error');
+  const ssoMessage = ssoError === 'unknown_user' || ssoError === 'unverified_email' || ssoError === 'failed' ? t(`login.ssoError.${ssoError}`) : null;
+
+  useEffect(() => {
+    let live = true;
+    request<{ sso: boolean }>('GET', '/api/auth/config', { anonymous: true })
+      .then((config) => live && setSso(config.sso))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -39,7 +52,16 @@ export function LoginPage() {
           {t(notice)}
         </p>
       ) : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error ?? (ssoMessage ? new Error(ssoMessage) : null)} />
+      {sso ? (
+        <div className="card stack">
+          {/* A full page load: the provider's sign-in is another site. */}
+          <a className="button primary" href="/api/auth/oidc/start">
+            {t('login.sso')}
+          </a>
+          <p>{t('login.or')}</p>
+        </div>
+      ) : null}
       <form onSubmit={submit} className="card stack">
         <Field label={t('login.email')} required>
           {(id) => (
