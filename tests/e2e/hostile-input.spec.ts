@@ -52,7 +52,10 @@ describe('hostile input never causes a 500', () => {
     t = await startTestApp();
     p = await seedPartnership(t);
     const doc = (await t.request('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
+    routes = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })))
+      // Logging out ends the very sessions this walk sends its requests with (it takes no input; the fuzz test covers it).
+      .filter((r) => r.path !== '/api/auth/logout');
   });
   afterAll(() => t.close());
 

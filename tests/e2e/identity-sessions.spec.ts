@@ -186,7 +186,22 @@ describe('identity: sessions, users and passwords', () => {
       body: { email: `weak.${randomUUID().slice(0, 6)}@example.org`, name: 'Weak', password: 'elevenchars', agencyId: p.agencies.police.id, roles: ['agency_staff'] },
     });
     expect(weak.status).toBe(400);
-    expect((await t.request('PATCH', `/api/users/${await adminId()}`, { token: p.adminToken, body: { active: false } })).status).toBe(422);
+  });
+
+  it('refuses to deactivate the last active administrator', async () => {
+    // Other test files share this database and create administrators of their own: for this test
+    // the bootstrap administrator is made the only active one, and the others are restored after.
+    const bootstrap = await adminId();
+    const others = (await t.db.query(
+      `UPDATE users SET active = false WHERE active AND 'admin' = ANY(roles) AND id <> $1 RETURNING id`,
+      [bootstrap],
+    )) as [Array<{ id: string }>, number];
+    try {
+      expect((await t.request('PATCH', `/api/users/${bootstrap}`, { token: p.adminToken, body: { active: false } })).status).toBe(422);
+      expect(await me(p.adminToken)).toBe(200);
+    } finally {
+      await t.db.query(`UPDATE users SET active = true WHERE id = ANY($1::uuid[])`, [others[0].map((o) => o.id)]);
+    }
     expect(unique('x')).toBeTruthy();
   });
 
