@@ -35,6 +35,7 @@ export const envSchema = z.object({
   DEFAULT_COUNTRY: optional(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code, e.g. NL')),
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(3_600_000)),
+  WORKER_METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
   ACCESS_TOKEN_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(900, 'at most 900 (15 minutes)')),
   OIDC_ISSUER: optional(url(['http', 'https'])),
   OIDC_CLIENT_ID: optional(z.string().min(1).max(500)),
@@ -62,6 +63,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** How often the reconciler re-arms timers, reminders and deliveries the queue lost; also its grace. */
   reconcileIntervalMs: number;
+  /** A standalone worker (`npm run start:worker`) serves `GET /metrics` on this port; needs metricsToken. */
+  workerMetricsPort: number | undefined;
   /** Lifetime of access tokens (≤ 15 minutes); sessions live on through refresh tokens. */
   accessTokenTtlSeconds: number;
   /** Single sign-on through an OpenID Connect provider, when configured (docs/identity.md). */
@@ -91,6 +94,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     );
   }
   const e = parsed.data;
+  if (e.WORKER_METRICS_PORT !== undefined && !e.METRICS_TOKEN) {
+    // The worker's metrics server has no users to log in: the token is its only credential.
+    throw new ConfigError([{ variable: 'WORKER_METRICS_PORT', message: 'needs METRICS_TOKEN, the only credential the worker\'s /metrics accepts' }]);
+  }
   if ((e.OIDC_ISSUER === undefined) !== (e.OIDC_CLIENT_ID === undefined) || (e.OIDC_CLIENT_SECRET !== undefined && !e.OIDC_ISSUER)) {
     // Half a single sign-on configuration is a mistake, not a choice.
     throw new ConfigError([{ variable: e.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER', message: 'OIDC_ISSUER and OIDC_CLIENT_ID are set together (OIDC_CLIENT_SECRET with them)' }]);
@@ -117,6 +124,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     defaultCountry: e.DEFAULT_COUNTRY ?? 'NL',
     metricsToken: e.METRICS_TOKEN,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS ?? 30_000,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : undefined,
   };
