@@ -1,11 +1,20 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { bootstrap } from '../../../libs/core/src/bootstrap/bootstrap.js';
+import { WorkerMetricsModule } from '../../../libs/core/src/metrics/worker-metrics.module.js';
 import { WorkerModule } from './worker.module.js';
 
+/** The standalone worker: the processors, and `GET /metrics` on WORKER_METRICS_PORT when set. */
+@Module({})
+class WorkerProcess {}
+
 await bootstrap('worker', async ({ config }) => {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(
+    { module: WorkerProcess, imports: [WorkerModule.forRoot(config), WorkerMetricsModule.forRoot(config)] },
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   await app.init();
   return app;
