@@ -17,6 +17,7 @@ import { TasksController } from './tasks/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
 import { ConferencesController } from './conferences/conferences.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { CaseActivityController } from './timeline/case-activity.controller.js';
 
 export const API_CONTROLLERS = [
@@ -41,7 +42,12 @@ export class AppModule {
   static forRoot(config: AppConfig, opts: { worker: boolean }): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), DomainModule.forRoot(config), ...(opts.worker ? [WorkerModule.forFeature()] : [])],
+      imports: [
+        CoreModule.forRoot(config),
+        DomainModule.forRoot(config),
+        OperationsModule,
+        ...(opts.worker ? [WorkerModule.forFeature()] : []),
+      ],
       controllers: API_CONTROLLERS,
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

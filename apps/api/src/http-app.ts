@@ -59,7 +59,7 @@ function refuseUnsafeInput(req: Request, res: Response, next: NextFunction): voi
   next();
 }
 
-const API_PREFIXES = ['/api', '/docs', '/health'];
+const API_PREFIXES = ['/api', '/docs', '/health', '/metrics', '/admin/queues'];
 
 /**
  * Serves the browser app (apps/web, built by Vite) on the same origin: its files, and index.html for
