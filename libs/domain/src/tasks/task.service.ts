@@ -78,7 +78,16 @@ export class TaskService {
     if (!isUuid(taskId)) throw new DomainError('not_found', 'Task not found');
     const cases = this.access.caseFilter(actor, 'c', 2);
     const tasks = this.access.taskFilter(actor, 't', 2 + cases.params.length);
-    const row = await one<{ id: string; caseId: string; instanceId: string | null; status: string; assigneeAgencyId: string | null; title: string }>(
+    const row = await one<{
+      id: string;
+      caseId: string;
+      instanceId: string | null;
+      status: string;
+      assigneeAgencyId: string | null;
+      title: string;
+      taskKey: string | null;
+      dueAt: Date | null;
+    }>(
       db,
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.id = t.case_id
         WHERE t.id = $1 AND ${cases.sql} AND ${tasks.sql}${lock ? ' FOR NO KEY UPDATE OF t' : ''}`,
@@ -174,7 +183,7 @@ export class TaskService {
   /** Locks the task's instance, then the task (the documented lock order); it must still be open. */
   private async lockOpen(tx: Db, actor: Actor, taskId: string) {
     if (isUuid(taskId)) await InstanceRepository.lockOwnerOf(tx, { taskId });
-    const task = (await this.get(tx, actor, taskId, true)) as Awaited<ReturnType<TaskService['get']>> & { dueAt: Date | null; taskKey: string | null };
+    const task = await this.get(tx, actor, taskId, true);
     if (task.status === 'done') throw new DomainError('conflict', 'The task is already done');
     if (task.status === 'cancelled') throw new DomainError('conflict', 'The task was cancelled');
     return task;
