@@ -26,4 +26,14 @@ export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promi
   return (await many<T>(db, sql, params))[0];
 }
 
+/**
+ * The one row a statement must yield (`INSERT … RETURNING`, an aggregate, a row locked a moment
+ * ago): throws when there is none, so callers need no `!`.
+ */
+export async function single<T>(db: Db, sql: string, params: unknown[] = []): Promise<T> {
+  const row = (await many<T>(db, sql, params))[0];
+  if (row === undefined) throw new Error('expected exactly one row, the statement returned none');
+  return row;
+}
+
 export const isUniqueViolation = (error: unknown) => sqlStateOf(error) === SQL_STATE.uniqueViolation;
