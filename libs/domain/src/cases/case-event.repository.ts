@@ -1,0 +1,49 @@
+import { many, type Db } from '../db.js';
+
+/** One entry of a case's event log (`case_events`), as written. */
+export interface CaseEventInput {
+  caseId: string;
+  type: string;
+  /** The pathway instance the event belongs to; null for case-level events. */
+  instanceId?: string | null;
+  actorUserId?: string | null;
+  actorAgencyId?: string | null;
+  /** Stored as JSON; undefined and null are stored as SQL NULL. */
+  data?: unknown;
+  fromState?: unknown;
+  toState?: unknown;
+  revision?: number | null;
+}
+
+/** Owner of `case_events`: the one place the event log is written. */
+export const CaseEventRepository = {
+  /** Appends one event to the case's log. */
+  async append(db: Db, event: CaseEventInput): Promise<void> {
+    await CaseEventRepository.appendMany(db, [event]);
+  },
+
+  /** Appends several events in one statement, in the order given. */
+  async appendMany(db: Db, events: readonly CaseEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    await many(
+      db,
+      `INSERT INTO case_events (case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision)
+       SELECT case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::jsonb[], $9::int[])
+              WITH ORDINALITY AS e(case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision, n)
+        ORDER BY n`,
+      [
+        events.map((e) => e.caseId),
+        events.map((e) => e.instanceId ?? null),
+        events.map((e) => e.type),
+        events.map((e) => json(e.data)),
+        events.map((e) => e.actorUserId ?? null),
+        events.map((e) => e.actorAgencyId ?? null),
+        events.map((e) => json(e.fromState)),
+        events.map((e) => json(e.toState)),
+        events.map((e) => e.revision ?? null),
+      ],
+    );
+  },
+};
