@@ -3,6 +3,7 @@ import { approximateMillis, isValidDuration } from './duration.js';
 import { ACTIONS, evaluateGuard, GUARDS, type GuardEnv } from './registry.js';
 import type { EngineFacts, GuardRef, PathwayDefinition, StateInfo, TaskSpec } from './types.js';
 import { normalizeTask } from './titles.js';
+import { activeNodesOf } from './xstate-internals.js';
 
 /** Engine-internal actions injected on states with tasks; their params carry the state id. */
 export const TASKS_ENTER = 'convene.tasks.enter';
@@ -56,8 +57,7 @@ export function guardEnvFrom(
 }
 
 function activeIdsOf(snapshot: unknown): string[] {
-  const nodes = (snapshot as { _nodes?: Array<{ id: string }> } | null)?._nodes ?? [];
-  return nodes.map((n) => n.id);
+  return (activeNodesOf(snapshot) ?? []).map((n) => n.id);
 }
 
 function compileGuard(ref: unknown, path: string, states: ReadonlyMap<string, StateInfo>): CompiledGuard {

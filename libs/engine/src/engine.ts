@@ -10,6 +10,7 @@ import { addDuration } from './duration.js';
 import { guardEnvFrom, TASKS_ENTER, TASKS_EXIT, type CompiledGuard, type CompiledPathway } from './compile.js';
 import { ACTIONS, evaluateGuard, type GuardVerdict } from './registry.js';
 import { computeDueAt } from './schedule.js';
+import { activeNodes } from './xstate-internals.js';
 import type {
   AllowedEvent,
   Effect,
@@ -190,7 +191,7 @@ function select(
   facts: EngineFacts,
   data: Record<string, unknown> | undefined,
 ): Selection {
-  const nodes = snap._nodes as AnyStateNode[];
+  const nodes = activeNodes(snap);
   const env = guardEnvFrom({ data, facts }, nodes.map((n) => n.id), p.states);
   if (data === undefined) env.dataUnknown = true;
   const selection: Selection = { handled: false };
@@ -215,7 +216,7 @@ function select(
 }
 
 function describeStates(p: CompiledPathway, snap: AnyMachineSnapshot): string {
-  const leaves = (snap._nodes as AnyStateNode[]).filter((n) => n.type === 'atomic' || n.type === 'final');
+  const leaves = activeNodes(snap).filter((n) => n.type === 'atomic' || n.type === 'final');
   return leaves.map((n) => `'${p.states.get(n.id)?.title ?? n.key}'`).join(', ');
 }
 
@@ -250,7 +251,7 @@ export function allowedEvents(p: CompiledPathway, snapshot: PersistedSnapshot, f
   const snap = restore(p, snapshot);
   if (snap.status === 'done') return [];
   const types = new Set<string>();
-  for (const leaf of snap._nodes as AnyStateNode[]) {
+  for (const leaf of activeNodes(snap)) {
     if (leaf.type !== 'atomic' && leaf.type !== 'final') continue;
     for (let node: AnyStateNode | undefined = leaf; node; node = node.parent) {
       for (const type of node.transitions.keys()) if (p.eventTypes.has(type)) types.add(type);
@@ -269,7 +270,7 @@ export function allowedEvents(p: CompiledPathway, snapshot: PersistedSnapshot, f
 
 /** Ids of the active state nodes, outermost first, without the machine's root (e.g. `['referral.screening']`). */
 export function stateIds(p: CompiledPathway, snapshot: PersistedSnapshot): string[] {
-  return (restore(p, snapshot)._nodes as AnyStateNode[]).map((n) => n.id).filter((id) => id !== p.rootId);
+  return activeNodes(restore(p, snapshot)).map((n) => n.id).filter((id) => id !== p.rootId);
 }
 
 /** The tasks a state declares in `meta.tasks` (empty for unknown states). */
