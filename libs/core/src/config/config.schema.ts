@@ -40,6 +40,10 @@ export const envSchema = z.object({
   OIDC_ISSUER: optional(url(['http', 'https'])),
   OIDC_CLIENT_ID: optional(z.string().min(1).max(500)),
   OIDC_CLIENT_SECRET: optional(z.string().min(1).max(2000)),
+  DELIVERY_BACKOFF_BASE_MS: optional(z.coerce.number().int().min(1).max(3_600_000)),
+  DELIVERY_TIMEOUT_MS: optional(z.coerce.number().int().min(1).max(300_000)),
+  WEB_DIST: optional(z.string().min(1)),
+  WORKFLOWS_DIR: optional(z.string().min(1)),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -69,6 +73,12 @@ export interface AppConfig {
   accessTokenTtlSeconds: number;
   /** Single sign-on through an OpenID Connect provider, when configured (docs/identity.md). */
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined } | undefined;
+  /** Webhook/email delivery: first retry waits up to `backoffBaseMs` (doubling, full jitter); a receiver gets `timeoutMs` to answer. */
+  delivery: { backoffBaseMs: number; timeoutMs: number };
+  /** The built browser app the API serves (absolute). */
+  webDist: string;
+  /** Pathway definitions loaded at start (absolute). */
+  workflowsDir: string;
 }
 
 export const DEFAULT_ADMIN = { email: 'admin@convene.local', password: 'convene-admin' } as const;
@@ -127,5 +137,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     workerMetricsPort: e.WORKER_METRICS_PORT,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : undefined,
+    delivery: { backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS ?? 5_000, timeoutMs: e.DELIVERY_TIMEOUT_MS ?? 10_000 },
+    webDist: path.resolve(cwd, e.WEB_DIST ?? path.join('apps', 'web', 'dist')),
+    workflowsDir: path.resolve(cwd, e.WORKFLOWS_DIR ?? 'workflows'),
   };
 }
