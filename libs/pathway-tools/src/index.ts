@@ -5,3 +5,4 @@ export * from './stately-import.js';
 export * from './migration-plan.js';
 export * from './migration-snapshot.js';
 export { buildStateTree, leafIdsOfValue, valueOfLeafIds, type StateNodeView, type StateTree } from './state-tree.js';
+export { definitionFile } from './definition-file.js';

@@ -4,13 +4,10 @@ import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
 import { AgencyService } from '../../../../libs/domain/src/identity/agency.service.js';
-import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 
 const timezone = z.string().max(64).refine((tz) => {
   try {
@@ -66,11 +63,7 @@ export const UpdateAgency = z
 @ApiBearerAuth()
 @Controller('api/agencies')
 export class AgenciesController {
-  constructor(
-    private readonly agencies: AgencyService,
-    private readonly audit: AuditService,
-    @InjectDataSource() private readonly ds: DataSource,
-  ) {}
+  constructor(private readonly agencies: AgencyService) {}
 
   @Post()
   @Roles('admin')
@@ -78,10 +71,8 @@ export class AgenciesController {
   @ApiZodBody(CreateAgency)
   @ApiCreatedResponse({ description: 'The agency; the webhook secret is never returned' })
   @ApiProblems(400, 401, 403, 409)
-  async create(@Body(zodBody(CreateAgency)) body: z.infer<typeof CreateAgency>, @CurrentActor() actor: Actor) {
-    const agency = await this.agencies.create(body);
-    await this.audit.record(this.ds.manager, actor, { action: 'agency.create', resource: 'agency', resourceId: agency.id });
-    return agency;
+  create(@Body(zodBody(CreateAgency)) body: z.infer<typeof CreateAgency>, @CurrentActor() actor: Actor) {
+    return this.agencies.create(actor, body);
   }
 
   @Patch(':id')
@@ -100,7 +91,7 @@ export class AgenciesController {
     @Body(zodBody(UpdateAgency)) body: z.infer<typeof UpdateAgency>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.ds.transaction((tx) => this.agencies.update(tx, actor, id, body));
+    return this.agencies.update(actor, id, body);
   }
 
   @Get()

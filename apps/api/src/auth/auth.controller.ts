@@ -125,7 +125,7 @@ export class AuthController {
   @ApiOperation({ summary: 'What the login page offers: whether single sign-on is configured' })
   @ApiOkResponse({ description: '`{sso: boolean, accessTokenTtlSeconds}`' })
   config() {
-    return { sso: this.sso.enabled, accessTokenTtlSeconds: this.sessions.accessTokenTtlSeconds };
+    return this.sso.loginConfig();
   }
 
   @Public()
@@ -183,6 +183,6 @@ export class AuthController {
   @ApiOkResponse({ description: '`{id, email, name, agencyId, roles}`' })
   @ApiProblems(401)
   me(@CurrentActor() actor: Actor) {
-    return { id: actor.userId, email: actor.email, name: actor.name, agencyId: actor.agencyId, roles: actor.roles };
+    return this.identity.me(actor);
   }
 }

@@ -1,10 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import { many } from '../../../../libs/domain/src/db.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayMigrationService } from '../../../../libs/domain/src/pathways/pathway-migration.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -55,34 +52,15 @@ const InstancesQuery = z
 @Roles('admin')
 @Controller('api/pathways')
 export class PathwayMigrationsController {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly migrations: PathwayMigrationService,
-  ) {}
+  constructor(private readonly migrations: PathwayMigrationService) {}
 
   @Get(':key/instances')
   @ApiOperation({ summary: 'Instances of a pathway by version (default: the running ones), and how many run on each version' })
   @ApiZodQuery(InstancesQuery)
   @ApiOkResponse({ description: '`{items: [{instanceId, caseId, caseReference, version, state, status, revision, updatedAt}], byVersion: [{version, active}]}`' })
   @ApiProblems(400, 401, 403)
-  async instances(@Param('key', pathwayKeyPipe) key: string, @Query(zodQuery(InstancesQuery)) q: z.infer<typeof InstancesQuery>) {
-    const [items, byVersion] = await Promise.all([
-      many(
-        this.ds.manager,
-        `SELECT i.id AS "instanceId", i.case_id AS "caseId", c.reference AS "caseReference", i.version, i.state_value AS state,
-                i.status, i.revision, i.updated_at AS "updatedAt"
-           FROM pathway_instances i JOIN cases c ON c.id = i.case_id
-          WHERE i.pathway_key = $1 AND i.status = $2 AND ($3::int IS NULL OR i.version = $3)
-          ORDER BY i.created_at, i.id LIMIT $4 OFFSET $5`,
-        [key, q.status, q.version ?? null, q.limit, q.offset],
-      ),
-      many(
-        this.ds.manager,
-        `SELECT version, count(*)::int AS active FROM pathway_instances WHERE pathway_key = $1 AND status = 'active' GROUP BY version ORDER BY version`,
-        [key],
-      ),
-    ]);
-    return { items, byVersion };
+  instances(@Param('key', pathwayKeyPipe) key: string, @Query(zodQuery(InstancesQuery)) q: z.infer<typeof InstancesQuery>) {
+    return this.migrations.instances(key, q);
   }
 
   @Post(':key/migrations/dry-run')

@@ -1,19 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import { toMermaid, validateDefinition, type PathwayDefinition } from '../../../../libs/engine/src/index.js';
-import { diffDefinitions, formatDiff, renderSvg } from '../../../../libs/pathway-tools/src/index.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
+import { PATHWAY_KEY } from '../../../../libs/domain/src/pathways/pathway-import.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { pagination } from '../common/schemas.js';
 
-const key = new ZodPipe(z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a pathway key, e.g. referral'), 'Pathway key');
+const key = new ZodPipe(z.string().regex(PATHWAY_KEY, 'a pathway key, e.g. referral'), 'Pathway key');
 const version = new ZodPipe(z.coerce.number().int().min(1).max(1_000_000), 'Version');
 /** Route parameter pipes, shared with the other pathway administration controllers. */
 export { key as pathwayKeyPipe, version as versionPipe };
@@ -33,10 +29,7 @@ const DiagramQuery = z.object({ highlight: z.string().max(500).optional().descri
 @ApiBearerAuth()
 @Controller('api/pathways')
 export class PathwaysController {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly catalog: PathwayCatalog,
-  ) {}
+  constructor(private readonly catalog: PathwayCatalog) {}
 
   @Get()
   @ApiOperation({ summary: 'Pathways with their published and latest versions' })
@@ -54,34 +47,23 @@ export class PathwaysController {
   @ApiOkResponse({ description: '`{valid, errors: [{path, message}]}`' })
   @ApiProblems(400, 401, 403)
   validate(@Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>) {
-    const errors = validateDefinition(body.definition);
-    return { valid: errors.length === 0, errors };
+    return this.catalog.validate(body.definition);
   }
 
   @Get(':key')
   @ApiOperation({ summary: 'A pathway and its versions' })
   @ApiOkResponse({ description: '`{key, title, publishedVersion, versions: [{version, status, createdAt, publishedAt}]}`' })
   @ApiProblems(401, 404)
-  async get(@Param('key', key) k: string) {
-    const versions = await this.catalog.versions(k);
-    if (versions.length === 0) throw new DomainError('not_found', `Pathway '${k}' not found`);
-    const published = versions.find((v) => v.status === 'published');
-    return {
-      key: k,
-      title: (published ?? versions[versions.length - 1]).definition.title,
-      publishedVersion: published?.version ?? null,
-      latestVersion: versions[versions.length - 1].version,
-      versions: versions.map((v) => ({ version: v.version, status: v.status, createdAt: v.created_at, publishedAt: v.published_at })),
-    };
+  get(@Param('key', key) k: string) {
+    return this.catalog.pathway(k);
   }
 
   @Get(':key/versions/:version')
   @ApiOperation({ summary: 'One version with its definition' })
   @ApiOkResponse({ description: '`{key, version, status, definition}`' })
   @ApiProblems(401, 404)
-  async version(@Param('key', key) k: string, @Param('version', version) v: number) {
-    const row = await this.catalog.version(k, v);
-    return { key: row.key, version: row.version, status: row.status, definition: row.definition, createdAt: row.created_at, publishedAt: row.published_at };
+  version(@Param('key', key) k: string, @Param('version', version) v: number) {
+    return this.catalog.versionView(k, v);
   }
 
   @Post(':key/versions')
@@ -92,7 +74,7 @@ export class PathwaysController {
   @ApiProblems(400, 401, 403, 422)
   create(@Param('key', key) k: string, @Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>, @CurrentActor() actor: Actor) {
     // The catalog writes the audit entry (who, checksum, what changed) in the same transaction.
-    return this.ds.transaction((tx) => this.catalog.createDraft(tx, k, body.definition, { actor }));
+    return this.catalog.saveDraft(actor, k, body.definition);
   }
 
   @Post(':key/versions/:version/publish')
@@ -101,10 +83,7 @@ export class PathwaysController {
   @ApiOperation({ summary: 'Publish a version: new instances use it; running instances stay on theirs; the previous one is retired' })
   @ApiProblems(401, 403, 404)
   publish(@Param('key', key) k: string, @Param('version', version) v: number, @CurrentActor() actor: Actor) {
-    return this.ds.transaction(async (tx) => {
-      const row = await this.catalog.publish(tx, k, v, actor);
-      return { key: row.key, version: row.version, status: row.status, publishedAt: row.published_at };
-    });
+    return this.catalog.publishVersion(actor, k, v);
   }
 
   @Post(':key/versions/:version/retire')
@@ -125,10 +104,7 @@ export class PathwaysController {
     @Body(zodBody(RetireBody)) body: z.infer<typeof RetireBody>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.ds.transaction(async (tx) => {
-      const row = await this.catalog.retire(tx, k, v, actor, body);
-      return { key: row.key, version: row.version, status: row.status, runningInstances: row.runningInstances, changed: row.changed };
-    });
+    return this.catalog.retireVersion(actor, k, v, body);
   }
 
   @Get(':key/history')
@@ -146,10 +122,9 @@ export class PathwaysController {
   @ApiZodQuery(DiagramQuery)
   @ApiOkResponse({ description: '`{key, version, mermaid, svg, states: [{id, title, tasks}]}`' })
   @ApiProblems(401, 404)
-  async diagram(@Param('key', key) k: string, @Param('version', version) v: number, @Query(zodQuery(DiagramQuery)) q: z.infer<typeof DiagramQuery>) {
-    const row = await this.catalog.version(k, v);
+  diagram(@Param('key', key) k: string, @Param('version', version) v: number, @Query(zodQuery(DiagramQuery)) q: z.infer<typeof DiagramQuery>) {
     const highlight = q.highlight ? q.highlight.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    return { key: k, version: v, mermaid: toMermaid(row.definition, { highlight }), svg: renderSvg(row.definition, { highlight }) };
+    return this.catalog.diagram(k, v, highlight);
   }
 
   @Get(':key/diff')
@@ -157,9 +132,7 @@ export class PathwaysController {
   @ApiZodQuery(DiffQuery)
   @ApiOkResponse({ description: '`{from, to, changes, text}`' })
   @ApiProblems(400, 401, 404)
-  async diff(@Param('key', key) k: string, @Query(zodQuery(DiffQuery)) q: z.infer<typeof DiffQuery>) {
-    const [a, b] = await Promise.all([this.catalog.version(k, q.from), this.catalog.version(k, q.to)]);
-    const changes = diffDefinitions(a.definition as PathwayDefinition, b.definition as PathwayDefinition);
-    return { key: k, from: q.from, to: q.to, changes, text: formatDiff(changes) };
+  diff(@Param('key', key) k: string, @Query(zodQuery(DiffQuery)) q: z.infer<typeof DiffQuery>) {
+    return this.catalog.diff(k, q.from, q.to);
   }
 }

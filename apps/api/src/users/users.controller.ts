@@ -3,13 +3,10 @@ import type { Response } from 'express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { USER_ROLES, type Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
-import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import { CurrentActor, Roles, type AuthedRequest } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
@@ -38,23 +35,15 @@ export const UpdateUser = z
 @Roles('admin')
 @Controller('api/users')
 export class UsersController {
-  constructor(
-    private readonly identity: IdentityService,
-    private readonly audit: AuditService,
-    @InjectDataSource() private readonly ds: DataSource,
-  ) {}
+  constructor(private readonly identity: IdentityService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a user (administrators)' })
   @ApiZodBody(CreateUser)
   @ApiCreatedResponse({ description: '`{id, email, name, agencyId, roles}`' })
   @ApiProblems(400, 401, 403, 409, 422)
-  async create(@Body(zodBody(CreateUser)) body: z.infer<typeof CreateUser>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction(async (tx) => {
-      const user = await this.identity.createUser(tx, { ...body, agencyId: body.agencyId ?? null });
-      await this.audit.record(tx, actor, { action: 'user.create', resource: 'user', resourceId: user.id, detail: { roles: user.roles } });
-      return user;
-    });
+  create(@Body(zodBody(CreateUser)) body: z.infer<typeof CreateUser>, @CurrentActor() actor: Actor) {
+    return this.identity.createUser(actor, { ...body, agencyId: body.agencyId ?? null });
   }
 
   @Patch(':id')
@@ -72,7 +61,7 @@ export class UsersController {
     @Body(zodBody(UpdateUser)) body: z.infer<typeof UpdateUser>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.ds.transaction((tx) => this.identity.updateUser(tx, actor, id, body));
+    return this.identity.updateUser(actor, id, body);
   }
 
   @Post(':id/password-reset')

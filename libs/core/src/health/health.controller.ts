@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service.js';
 import { Public } from '../http/public.decorator.js';
+import { HealthRepository } from './health.repository.js';
 
 @ApiTags('operations')
 @Public()
@@ -33,7 +34,7 @@ export class HealthController {
   private async databaseUp(): Promise<boolean> {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
     try {
-      await Promise.race([this.db.query('SELECT 1'), timeout]);
+      await Promise.race([HealthRepository.ping(this.db), timeout]);
       return true;
     } catch {
       return false;

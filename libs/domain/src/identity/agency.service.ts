@@ -5,10 +5,11 @@ import type { DeliveryHours } from '../../../engine/src/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { isUniqueViolation, many, one, type Db } from '../db.js';
+import { isUniqueViolation, transaction } from '../db.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from './actor.js';
 import type { AgencyKind } from './agency-kinds.js';
+import { AGENCY_FIELDS, AgencyRepository, type AgencyFields, type AgencyView } from './agency.repository.js';
 
 export interface AgencyInput {
   name: string;
@@ -22,24 +23,7 @@ export interface AgencyInput {
   deliveryHours?: DeliveryHours;
 }
 
-export interface AgencyView {
-  id: string;
-  name: string;
-  kind: AgencyKind;
-  email: string | null;
-  webhookUrl: string | null;
-  hasWebhookSecret: boolean;
-  locale: string;
-  timezone: string;
-  country: string;
-  /** `"always"`, `{days, from, to}`, or null: the default office hours (Mon–Fri 08:00–18:00). */
-  deliveryHours: DeliveryHours | null;
-  /** An inactive agency gets no deliveries and cannot join new cases. */
-  active: boolean;
-  /** When the webhook secret last changed: for 24 hours after, deliveries carry the old one's signature too. */
-  webhookSecretChangedAt: Date | null;
-  createdAt: Date;
-}
+export type { AgencyView } from './agency.repository.js';
 
 /** A change by an administrator: any field of the create body (null clears an optional one), and `active`. */
 export interface AgencyChange {
@@ -58,22 +42,6 @@ export interface AgencyChange {
 /** How long after a secret change deliveries are signed with the previous secret too (CONTRACT §4). */
 export const SECRET_ROTATION_HOURS = 24;
 
-const FIELD_COLUMNS: Record<Exclude<keyof AgencyChange, 'webhookSecret'>, string> = {
-  name: 'name',
-  kind: 'kind',
-  email: 'email',
-  webhookUrl: 'webhook_url',
-  locale: 'locale',
-  timezone: 'timezone',
-  country: 'country',
-  deliveryHours: 'delivery_hours',
-  active: 'active',
-};
-
-const COLUMNS = `id, name, kind, email, webhook_url AS "webhookUrl", (webhook_secret IS NOT NULL) AS "hasWebhookSecret",
-  locale, timezone, country, delivery_hours AS "deliveryHours",
-  active, webhook_secret_changed_at AS "webhookSecretChangedAt", created_at AS "createdAt"`;
-
 /** Agencies of the partnership. The webhook secret is write-only: never returned. */
 @Injectable()
 export class AgencyService {
@@ -83,29 +51,30 @@ export class AgencyService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(input: AgencyInput): Promise<AgencyView> {
-    try {
-      return (await one<AgencyView>(
-        this.ds.manager,
-        `INSERT INTO agencies (name, kind, email, webhook_url, webhook_secret, locale, timezone, country, delivery_hours)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-        [
-          input.name,
-          input.kind,
-          input.email ?? null,
-          input.webhookUrl ?? null,
-          input.webhookSecret ?? null,
-          input.locale ?? 'en',
-          input.timezone ?? 'Europe/Amsterdam',
+  /** Creates an agency, audited in the same transaction. */
+  create(actor: Actor, input: AgencyInput): Promise<AgencyView> {
+    return transaction(this.ds, async (tx) => {
+      let agency: AgencyView;
+      try {
+        agency = await AgencyRepository.insert(tx, {
+          name: input.name,
+          kind: input.kind,
+          email: input.email ?? null,
+          webhookUrl: input.webhookUrl ?? null,
+          webhookSecret: input.webhookSecret ?? null,
+          locale: input.locale ?? 'en',
+          timezone: input.timezone ?? 'Europe/Amsterdam',
           // Whose public holidays count: the agency's own country, else the partnership's DEFAULT_COUNTRY.
-          input.country ?? this.config.defaultCountry,
-          input.deliveryHours === undefined ? null : JSON.stringify(input.deliveryHours),
-        ],
-      ))!;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', 'An agency with this name exists already');
-      throw error;
-    }
+          country: input.country ?? this.config.defaultCountry,
+          deliveryHours: input.deliveryHours ?? null,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DomainError('conflict', 'An agency with this name exists already');
+        throw error;
+      }
+      await this.audit.record(tx, actor, { action: 'agency.create', resource: 'agency', resourceId: agency.id });
+      return agency;
+    });
   }
 
   /**
@@ -113,59 +82,47 @@ export class AgencyService {
    * webhook secret signs from now on; the previous one is kept, with the time of the change, so
    * deliveries carry both signatures for {@link SECRET_ROTATION_HOURS} hours.
    */
-  async update(tx: Db, actor: Actor, id: string, change: AgencyChange): Promise<AgencyView> {
-    const before = await one<AgencyView & { webhookSecret: string | null }>(
-      tx,
-      `SELECT ${COLUMNS}, webhook_secret AS "webhookSecret" FROM agencies WHERE id = $1 FOR NO KEY UPDATE`,
-      [id],
-    );
-    if (!before) throw new DomainError('not_found', 'Agency not found');
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    const changed: string[] = [];
-    for (const [field, column] of Object.entries(FIELD_COLUMNS) as Array<[keyof typeof FIELD_COLUMNS, string]>) {
-      const value = change[field];
-      if (value === undefined || JSON.stringify(value) === JSON.stringify(before[field])) continue;
-      params.push(field === 'deliveryHours' && value !== null ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length}`);
-      changed.push(field);
-    }
-    if (change.webhookSecret !== undefined && change.webhookSecret !== before.webhookSecret) {
-      params.push(change.webhookSecret);
-      sets.push(
-        `webhook_secret = $${params.length}`,
-        // Clearing the secret ends signing altogether: no old signature lingers either.
-        `previous_webhook_secret = CASE WHEN $${params.length}::text IS NULL THEN NULL ELSE webhook_secret END`,
-        `webhook_secret_changed_at = now()`,
-      );
-      changed.push('webhookSecret');
-    }
-    if (sets.length === 0) {
-      const { webhookSecret: _secret, ...unchanged } = before;
-      return unchanged;
-    }
-    let agency: AgencyView;
-    try {
-      agency = (await one<AgencyView>(tx, `UPDATE agencies SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))!;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', 'An agency with this name exists already');
-      throw error;
-    }
-    await this.audit.record(tx, actor, {
-      action: 'agency.update',
-      resource: 'agency',
-      resourceId: id,
-      detail: { fields: changed, ...(change.active !== undefined && changed.includes('active') ? { active: agency.active } : {}) },
+  update(actor: Actor, id: string, change: AgencyChange): Promise<AgencyView> {
+    return transaction(this.ds, async (tx) => {
+      const before = await AgencyRepository.lockWithSecret(tx, id);
+      if (!before) throw new DomainError('not_found', 'Agency not found');
+      const fields: Partial<AgencyFields> = {};
+      const changed: string[] = [];
+      for (const field of AGENCY_FIELDS) {
+        const value = change[field];
+        if (value === undefined || JSON.stringify(value) === JSON.stringify(before[field])) continue;
+        (fields as Record<string, unknown>)[field] = value;
+        changed.push(field);
+      }
+      const secretChanged = change.webhookSecret !== undefined && change.webhookSecret !== before.webhookSecret;
+      if (secretChanged) changed.push('webhookSecret');
+      if (changed.length === 0) {
+        const { webhookSecret: _secret, ...unchanged } = before;
+        return unchanged;
+      }
+      let agency: AgencyView;
+      try {
+        agency = await AgencyRepository.update(tx, id, fields, secretChanged ? { value: change.webhookSecret ?? null } : undefined);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DomainError('conflict', 'An agency with this name exists already');
+        throw error;
+      }
+      await this.audit.record(tx, actor, {
+        action: 'agency.update',
+        resource: 'agency',
+        resourceId: id,
+        detail: { fields: changed, ...(change.active !== undefined && changed.includes('active') ? { active: agency.active } : {}) },
+      });
+      return agency;
     });
-    return agency;
   }
 
   list(): Promise<AgencyView[]> {
-    return many<AgencyView>(this.ds.manager, `SELECT ${COLUMNS} FROM agencies ORDER BY lower(name)`);
+    return AgencyRepository.list(this.ds.manager);
   }
 
   async get(id: string): Promise<AgencyView> {
-    const row = await one<AgencyView>(this.ds.manager, `SELECT ${COLUMNS} FROM agencies WHERE id = $1`, [id]);
+    const row = await AgencyRepository.get(this.ds.manager, id);
     if (!row) throw new DomainError('not_found', 'Agency not found');
     return row;
   }

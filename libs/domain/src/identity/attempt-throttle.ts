@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { one } from '../db.js';
+import { AuthThrottleRepository } from './auth-throttle.repository.js';
 
 /** How many attempts a key may make per window, and how long it waits once it made too many. */
 export interface ThrottleRule {
@@ -84,23 +84,9 @@ export class AttemptThrottle {
   async take(keys: ThrottleKey[]): Promise<{ retryAfterSeconds: number } | undefined> {
     let wait = 0;
     for (const { rule, key } of keys) {
-      const row = (await one<{ hits: number; blocked_for: number | null }>(
-        this.ds.manager,
-        `INSERT INTO auth_throttle AS t (key, hits, window_start) VALUES ($1, 1, now())
-         ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN t.blocked_until > now() THEN t.hits
-                       WHEN t.window_start <= now() - make_interval(secs => $2) THEN 1
-                       ELSE t.hits + 1 END,
-           window_start = CASE WHEN t.blocked_until > now() THEN t.window_start
-                               WHEN t.window_start <= now() - make_interval(secs => $2) THEN now()
-                               ELSE t.window_start END,
-           strikes = CASE WHEN t.updated_at < now() - interval '1 day' THEN 0 ELSE t.strikes END,
-           updated_at = now()
-         RETURNING hits, ceil(extract(epoch FROM t.blocked_until - now()))::int AS blocked_for`,
-        [key, rule.windowSeconds],
-      ))!;
-      if (row.blocked_for !== null && row.blocked_for > 0) {
-        wait = Math.max(wait, row.blocked_for);
+      const row = await AuthThrottleRepository.hit(this.ds.manager, key, rule.windowSeconds);
+      if (row.blockedFor !== null && row.blockedFor > 0) {
+        wait = Math.max(wait, row.blockedFor);
       } else if (row.hits > rule.limit) {
         wait = Math.max(wait, await this.block(rule, key));
       }
@@ -111,27 +97,15 @@ export class AttemptThrottle {
   /** The attempt succeeded: the account+source count starts afresh, the wider ones get their attempt back. */
   async succeeded(keys: ThrottleKey[]): Promise<void> {
     const [pair, ...wider] = keys;
-    if (pair) await this.ds.query(`DELETE FROM auth_throttle WHERE key = $1`, [pair.key]);
-    await this.ds.query(`UPDATE auth_throttle SET hits = greatest(hits - 1, 0) WHERE key = ANY($1::text[])`, [wider.map((k) => k.key)]);
+    if (pair) await AuthThrottleRepository.clear(this.ds.manager, pair.key);
+    await AuthThrottleRepository.giveBack(this.ds.manager, wider.map((k) => k.key));
   }
 
   /** Starts a block (doubling with each strike); a concurrent attempt that already did answers its remaining time. */
   private async block(rule: ThrottleRule, key: string): Promise<number> {
-    const row = await one<{ blocked_for: number }>(
-      this.ds.manager,
-      `UPDATE auth_throttle
-          SET blocked_until = now() + make_interval(secs => least($2 * power(2, strikes), $3)),
-              strikes = strikes + 1, hits = 0, window_start = now(), updated_at = now()
-        WHERE key = $1 AND (blocked_until IS NULL OR blocked_until <= now())
-        RETURNING ceil(extract(epoch FROM blocked_until - now()))::int AS blocked_for`,
-      [key, rule.blockSeconds, rule.maxBlockSeconds],
-    );
-    if (row) return row.blocked_for;
-    const current = await one<{ blocked_for: number | null }>(
-      this.ds.manager,
-      `SELECT ceil(extract(epoch FROM blocked_until - now()))::int AS blocked_for FROM auth_throttle WHERE key = $1`,
-      [key],
-    );
-    return Math.max(1, current?.blocked_for ?? rule.blockSeconds);
+    const started = await AuthThrottleRepository.startBlock(this.ds.manager, key, rule.blockSeconds, rule.maxBlockSeconds);
+    if (started !== undefined) return started;
+    const current = await AuthThrottleRepository.blockedFor(this.ds.manager, key);
+    return Math.max(1, current ?? rule.blockSeconds);
   }
 }

@@ -7,26 +7,22 @@ import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
 import { createMailer, escapeHtml, type Mailer } from '../../../notifications/src/index.js';
 import { AuditService } from '../audit/audit.service.js';
-import { isUniqueViolation, many, one, type Db } from '../db.js';
+import { isUniqueViolation, transaction, type Db } from '../db.js';
 import type { Actor, UserRole } from './actor.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import { AttemptThrottle, loginKeys, resetRedeemKeys, resetRequestKeys, type ThrottleKey } from './attempt-throttle.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { hashSecretToken, newSecretToken } from './secret-token.js';
 import { SessionService, type TokenPair } from './session.service.js';
+import { AgencyRepository } from './agency.repository.js';
+import { LoginAttemptRepository } from './login-attempt.repository.js';
+import { PasswordResetRepository } from './password-reset.repository.js';
+import { UserRepository, type UserView } from './user.repository.js';
 
 /** A password-reset link works once, for this long. */
 export const RESET_LINK_HOURS = 24;
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  agencyId: string | null;
-  roles: UserRole[];
-  active: boolean;
-  createdAt: Date;
-}
+export type { UserView } from './user.repository.js';
 
 export interface UserChange {
   name?: string;
@@ -34,8 +30,6 @@ export interface UserChange {
   agencyId?: string | null;
   active?: boolean;
 }
-
-const USER_COLUMNS = `id, email, name, agency_id AS "agencyId", roles, active, created_at AS "createdAt"`;
 
 /** Users, login with rate limiting, passwords and their reset, and the bootstrap administrator. */
 @Injectable()
@@ -55,17 +49,11 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
 
   /** On a database with no users, creates the bootstrap administrator (under a lock: several instances may start). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.ds.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [0x636f6e77]);
-      const any = await one(tx, 'SELECT 1 FROM users LIMIT 1');
-      if (any) return;
+    await transaction(this.ds, async (tx) => {
+      await UserRepository.lockBootstrap(tx);
+      if (await UserRepository.any(tx)) return;
       const { email, password, isDefault } = this.config.bootstrapAdmin;
-      await tx.query(`INSERT INTO users (email, name, password_hash, roles) VALUES ($1, $2, $3, $4)`, [
-        email,
-        'Administrator',
-        await hashPassword(password),
-        ['admin'],
-      ]);
+      await UserRepository.insert(tx, { email, name: 'Administrator', passwordHash: await hashPassword(password), roles: ['admin'] });
       if (isDefault) {
         this.logger.warn('created the bootstrap administrator with the default password: change it (see README)');
       } else {
@@ -82,20 +70,21 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
     // The attempt is counted before the password is checked, atomically: parallel guesses cannot slip past the limit.
     const keys = loginKeys(email, ip);
     await this.take(keys, 'login attempts');
-    const row = await one<UserView & { password_hash: string }>(
-      this.ds.manager,
-      `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower($1)`,
-      [email],
-    );
+    const row = await UserRepository.findWithPasswordHash(this.ds.manager, email);
     const ok = row
-      ? row.active && (await verifyPassword(password, row.password_hash))
+      ? row.active && (await verifyPassword(password, row.passwordHash))
       : await verifyPassword(password, await DUMMY_HASH_PROMISE).then(() => false);
-    await this.ds.query(`INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)`, [email, ip ?? null, ok]);
+    await LoginAttemptRepository.record(this.ds.manager, { email, ip: ip ?? null, succeeded: ok });
     if (!ok || !row) throw new DomainError('unauthorized', 'Email or password is wrong');
     await this.throttle.succeeded(keys);
-    const { password_hash: _hash, ...user } = row;
+    const { passwordHash: _hash, ...user } = row;
     const { sessionId: _sid, ...tokens } = await this.sessions.start(this.ds.manager, user.id, 'password');
     return { ...tokens, user };
+  }
+
+  /** The logged-in user, as `GET /api/auth/me` shows them. */
+  me(actor: Actor): { id: string; email: string; name: string; agencyId: string | null; roles: UserRole[] } {
+    return { id: actor.userId, email: actor.email, name: actor.name, agencyId: actor.agencyId, roles: actor.roles };
   }
 
   /** Resolves a bearer token to the current user; see {@link SessionService.actorFromToken} (no cache). */
@@ -103,22 +92,30 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
     return this.sessions.actorFromToken(token);
   }
 
-  async createUser(
-    db: Db,
+  /** Creates a user (administrators), audited in the same transaction. */
+  createUser(
+    actor: Actor,
     input: { email: string; name: string; password: string; agencyId: string | null; roles: UserRole[] },
   ): Promise<UserView> {
-    await this.checkAgencyAndRoles(db, input.agencyId, input.roles);
-    assertPasswordAcceptable(input.password, input);
-    try {
-      return (await one<UserView>(
-        db,
-        `INSERT INTO users (email, name, password_hash, agency_id, roles) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
-        [input.email, input.name, await hashPassword(input.password), input.agencyId, input.roles],
-      ))!;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', 'A user with this email exists already');
-      throw error;
-    }
+    return transaction(this.ds, async (tx) => {
+      await this.checkAgencyAndRoles(tx, input.agencyId, input.roles);
+      assertPasswordAcceptable(input.password, input);
+      let user: UserView;
+      try {
+        user = await UserRepository.insert(tx, {
+          email: input.email,
+          name: input.name,
+          passwordHash: await hashPassword(input.password),
+          agencyId: input.agencyId,
+          roles: input.roles,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DomainError('conflict', 'A user with this email exists already');
+        throw error;
+      }
+      await this.audit.record(tx, actor, { action: 'user.create', resource: 'user', resourceId: user.id, detail: { roles: user.roles } });
+      return user;
+    });
   }
 
   /**
@@ -126,8 +123,12 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
    * theirs at once: the next request with an old token is 401 and refresh fails, so nobody keeps
    * rights they lost. The last active administrator cannot be demoted or deactivated.
    */
-  async updateUser(tx: Db, actor: Actor, id: string, change: UserChange): Promise<UserView> {
-    const before = await one<UserView>(tx, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+  updateUser(actor: Actor, id: string, change: UserChange): Promise<UserView> {
+    return transaction(this.ds, (tx) => this.changeUser(tx, actor, id, change));
+  }
+
+  private async changeUser(tx: Db, actor: Actor, id: string, change: UserChange): Promise<UserView> {
+    const before = await UserRepository.get(tx, id, { lock: true });
     if (!before) throw new DomainError('not_found', 'User not found');
     const after = {
       name: change.name ?? before.name,
@@ -140,15 +141,10 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
     if (changed.includes('agencyId') || changed.includes('roles')) await this.checkAgencyAndRoles(tx, after.agencyId, after.roles, changed.includes('agencyId'));
     if (before.active && before.roles.includes('admin') && (!after.active || !after.roles.includes('admin'))) {
       // Serialise administrators' demotions, so two admins cannot demote each other at once.
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [0x61646d6e]);
-      const others = await one<{ n: number }>(tx, `SELECT count(*)::int AS n FROM users WHERE active AND 'admin' = ANY(roles) AND id <> $1`, [id]);
-      if (others!.n === 0) throw new DomainError('unprocessable', 'This is the last active administrator: make someone else an administrator first');
+      await UserRepository.lockAdminDemotions(tx);
+      if ((await UserRepository.countOtherActiveAdmins(tx, id)) === 0) throw new DomainError('unprocessable', 'This is the last active administrator: make someone else an administrator first');
     }
-    const user = (await one<UserView>(
-      tx,
-      `UPDATE users SET name = $2, roles = $3, agency_id = $4, active = $5 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-      [id, after.name, after.roles, after.agencyId, after.active],
-    ))!;
+    const user = await UserRepository.update(tx, id, after);
     const ends = !after.active ? 'user_deactivated' : changed.some((k) => k === 'roles' || k === 'agencyId') ? 'user_changed' : undefined;
     const revoked = ends ? await this.sessions.revokeUserSessions(tx, id, ends) : 0;
     await this.audit.record(tx, actor, {
@@ -166,15 +162,15 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
     // A wrong current password counts like a failed login: this is a password check too.
     const keys = loginKeys(actor.email, ip);
     await this.take(keys, 'password attempts');
-    const row = await one<{ password_hash: string }>(this.ds.manager, `SELECT password_hash FROM users WHERE id = $1`, [actor.userId]);
-    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
+    const currentHash = await UserRepository.passwordHashOf(this.ds.manager, actor.userId);
+    if (!currentHash || !(await verifyPassword(currentPassword, currentHash))) {
       throw new DomainError('unprocessable', 'The current password is wrong', { errors: [{ path: '$.currentPassword', message: 'wrong password' }] });
     }
     await this.throttle.succeeded(keys);
     assertPasswordAcceptable(newPassword, actor, '$.newPassword');
     const hash = await hashPassword(newPassword);
-    await this.ds.transaction(async (tx) => {
-      await tx.query(`UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [actor.userId, hash]);
+    await transaction(this.ds, async (tx) => {
+      await UserRepository.setPasswordHash(tx, actor.userId, hash);
       const revoked = await this.sessions.revokeUserSessions(tx, actor.userId, 'password_changed', actor.sessionId);
       await this.audit.record(tx, actor, { action: 'user.password.change', resource: 'user', resourceId: actor.userId, detail: { sessionsRevoked: revoked } });
     });
@@ -190,19 +186,16 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
     if (!user.active) throw new DomainError('unprocessable', 'The user is deactivated: activate them first');
     await this.take(resetRequestKeys(userId, ip), 'password reset emails');
     const token = newSecretToken();
-    const locale = await one<{ locale: string }>(this.ds.manager, `SELECT locale FROM agencies WHERE id = $1`, [user.agencyId]);
-    await this.ds.transaction(async (tx) => {
-      await tx.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-      await tx.query(
-        `INSERT INTO password_resets (token_hash, user_id, requested_by, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
-        [hashSecretToken(token), userId, actor.userId, RESET_LINK_HOURS],
-      );
+    const agency = user.agencyId ? await AgencyRepository.get(this.ds.manager, user.agencyId) : undefined;
+    await transaction(this.ds, async (tx) => {
+      await PasswordResetRepository.spendAllOfUser(tx, userId);
+      await PasswordResetRepository.insert(tx, { tokenHash: hashSecretToken(token), userId, requestedBy: actor.userId, validHours: RESET_LINK_HOURS });
       await this.audit.record(tx, actor, { action: 'user.password.reset_requested', resource: 'user', resourceId: userId });
     });
     const link = `${this.config.publicUrl}/reset-password#token=${token}`;
     await this.mailer.send({
       to: user.email,
-      ...resetMessage(locale?.locale ?? 'en', user.name, link),
+      ...resetMessage(agency?.locale ?? 'en', user.name, link),
       messageId: `password-reset-${hashSecretToken(token).slice(0, 24)}`,
     });
   }
@@ -211,19 +204,12 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
   async resetPassword(token: string, newPassword: string, ip: string | undefined): Promise<void> {
     await this.take(resetRedeemKeys(ip), 'password reset attempts');
     const invalid = () => new DomainError('bad_request', 'This reset link is invalid, used or expired: ask an administrator for a new one');
-    await this.ds.transaction(async (tx) => {
-      const row = await one<{ userId: string; email: string; name: string; agencyId: string | null; roles: UserRole[] }>(
-        tx,
-        `SELECT u.id AS "userId", u.email, u.name, u.agency_id AS "agencyId", u.roles
-           FROM password_resets r JOIN users u ON u.id = r.user_id
-          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.active
-          FOR NO KEY UPDATE OF r`,
-        [hashSecretToken(token)],
-      );
+    await transaction(this.ds, async (tx) => {
+      const row = await PasswordResetRepository.lockRedeemable(tx, hashSecretToken(token));
       if (!row) throw invalid();
       assertPasswordAcceptable(newPassword, row, '$.newPassword');
-      await tx.query(`UPDATE password_resets SET used_at = now() WHERE token_hash = $1`, [hashSecretToken(token)]);
-      await tx.query(`UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [row.userId, await hashPassword(newPassword)]);
+      await PasswordResetRepository.spend(tx, hashSecretToken(token));
+      await UserRepository.setPasswordHash(tx, row.userId, await hashPassword(newPassword));
       const revoked = await this.sessions.revokeUserSessions(tx, row.userId, 'password_reset');
       await this.audit.record(tx, row, { action: 'user.password.reset', resource: 'user', resourceId: row.userId, detail: { sessionsRevoked: revoked } });
     });
@@ -232,7 +218,7 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
   /** Ends the caller's session (logout). */
   async logout(actor: Actor): Promise<void> {
     if (!actor.sessionId) return;
-    await this.ds.transaction(async (tx) => {
+    await transaction(this.ds, async (tx) => {
       if (await this.sessions.revokeSession(tx, actor.sessionId!, 'logout')) {
         await this.audit.record(tx, actor, { action: 'session.logout', resource: 'session', resourceId: actor.sessionId });
       }
@@ -240,11 +226,11 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   listUsers(db: Db = this.ds.manager): Promise<UserView[]> {
-    return many<UserView>(db, `SELECT ${USER_COLUMNS} FROM users ORDER BY lower(email)`);
+    return UserRepository.list(db);
   }
 
   async getUser(id: string): Promise<UserView> {
-    const user = await one<UserView>(this.ds.manager, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    const user = await UserRepository.get(this.ds.manager, id);
     if (!user) throw new DomainError('not_found', 'User not found');
     return user;
   }
@@ -253,7 +239,7 @@ export class IdentityService implements OnApplicationBootstrap, OnApplicationShu
   private async checkAgencyAndRoles(db: Db, agencyId: string | null, roles: UserRole[], agencyIsNew = true): Promise<void> {
     if (agencyId) {
       if (!agencyIsNew) return;
-      const agency = await one<{ active: boolean }>(db, 'SELECT active FROM agencies WHERE id = $1', [agencyId]);
+      const agency = await AgencyRepository.get(db, agencyId);
       if (!agency) throw new DomainError('unprocessable', 'Unknown agency', { errors: [{ path: '$.agencyId', message: 'no such agency' }] });
       if (!agency.active) throw new DomainError('unprocessable', 'The agency is inactive', { errors: [{ path: '$.agencyId', message: 'inactive agency' }] });
     } else if (roles.some((r) => r !== 'admin')) {

@@ -7,8 +7,9 @@ import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
-import { one } from '../db.js';
-import type { UserRole } from './actor.js';
+import { transaction } from '../db.js';
+import { SsoHandoffRepository, type HandoffUser } from './sso-handoff.repository.js';
+import { UserRepository } from './user.repository.js';
 import { hashSecretToken, newSecretToken } from './secret-token.js';
 import { SessionService, type TokenPair } from './session.service.js';
 
@@ -50,6 +51,11 @@ export class SsoService {
 
   get enabled(): boolean {
     return this.config.oidc !== undefined;
+  }
+
+  /** What the login page offers: single sign-on or not, and how long an access token lives. */
+  loginConfig(): { sso: boolean; accessTokenTtlSeconds: number } {
+    return { sso: this.enabled, accessTokenTtlSeconds: this.sessions.accessTokenTtlSeconds };
   }
 
   /** The provider's metadata, discovered once (again after a failure). */
@@ -124,31 +130,17 @@ export class SsoService {
       return { refused: 'failed' };
     }
     if (typeof claims.email !== 'string' || claims.email_verified !== true) return { refused: 'unverified_email' };
-    const user = await one<{ id: string; agencyId: string | null }>(
-      this.ds.manager,
-      `SELECT id, agency_id AS "agencyId" FROM users WHERE lower(email) = lower($1) AND active`,
-      [claims.email],
-    );
+    const user = await UserRepository.findActiveByEmail(this.ds.manager, claims.email);
     if (!user) return { refused: 'unknown_user' };
     const code = newSecretToken();
-    await this.ds.query(`INSERT INTO sso_handoffs (code_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [
-      hashSecretToken(code),
-      user.id,
-      HANDOFF_SECONDS,
-    ]);
+    await SsoHandoffRepository.insert(this.ds.manager, { codeHash: hashSecretToken(code), userId: user.id, validSeconds: HANDOFF_SECONDS });
     return { code };
   }
 
   /** The web app trades its one-time code for a session (once, within a minute). */
-  async exchange(code: string): Promise<TokenPair & { user: { id: string; email: string; name: string; agencyId: string | null; roles: UserRole[] } }> {
-    return this.ds.transaction(async (tx) => {
-      const user = await one<{ id: string; email: string; name: string; agencyId: string | null; roles: UserRole[] }>(
-        tx,
-        `UPDATE sso_handoffs h SET used_at = now() FROM users u
-          WHERE h.code_hash = $1 AND h.used_at IS NULL AND h.expires_at > now() AND u.id = h.user_id AND u.active
-          RETURNING u.id, u.email, u.name, u.agency_id AS "agencyId", u.roles`,
-        [hashSecretToken(code)],
-      );
+  async exchange(code: string): Promise<TokenPair & { user: HandoffUser }> {
+    return transaction(this.ds, async (tx) => {
+      const user = await SsoHandoffRepository.redeem(tx, hashSecretToken(code));
       if (!user) throw new DomainError('unauthorized', 'This sign-in code is invalid, used or expired; sign in again');
       const { sessionId, ...tokens } = await this.sessions.start(tx, user.id, 'oidc');
       await this.audit.record(tx, { ...user, userId: user.id }, { action: 'session.sso_login', resource: 'session', resourceId: sessionId });

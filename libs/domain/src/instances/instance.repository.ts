@@ -71,4 +71,76 @@ export const InstanceRepository = {
     );
     return row?.revision;
   },
+
+  // ── Pathway administration (H3, issue #12): versions in use, the instance list, migrations ──
+
+  /** How many active instances run on a version of a pathway. */
+  async countActiveOnVersion(db: Db, key: string, version: number): Promise<number> {
+    const row = await one<{ n: number }>(
+      db,
+      `SELECT count(*)::int AS n FROM pathway_instances WHERE pathway_key = $1 AND version = $2 AND status = 'active'`,
+      [key, version],
+    );
+    return row?.n ?? 0;
+  },
+
+  /** Ids of active instances on a version of a pathway, oldest first, at most `limit`. */
+  async activeIdsOnVersion(db: Db, key: string, version: number, limit: number): Promise<string[]> {
+    const rows = await many<{ id: string }>(
+      db,
+      `SELECT id FROM pathway_instances WHERE pathway_key = $1 AND version = $2 AND status = 'active' ORDER BY created_at, id LIMIT $3`,
+      [key, version, limit],
+    );
+    return rows.map((r) => r.id);
+  },
+
+  /** Instances of a pathway with their case reference (read model for the administration page). */
+  async listOfPathway(
+    db: Db,
+    key: string,
+    q: { status: string; version?: number; limit: number; offset: number },
+  ): Promise<
+    Array<{ instanceId: string; caseId: string; caseReference: string; version: number; state: unknown; status: string; revision: number; updatedAt: Date }>
+  > {
+    return many(
+      db,
+      `SELECT i.id AS "instanceId", i.case_id AS "caseId", c.reference AS "caseReference", i.version, i.state_value AS state,
+              i.status, i.revision, i.updated_at AS "updatedAt"
+         FROM pathway_instances i JOIN cases c ON c.id = i.case_id
+        WHERE i.pathway_key = $1 AND i.status = $2 AND ($3::int IS NULL OR i.version = $3)
+        ORDER BY i.created_at, i.id LIMIT $4 OFFSET $5`,
+      [key, q.status, q.version ?? null, q.limit, q.offset],
+    );
+  },
+
+  /** How many active instances of a pathway run on each version. */
+  async activeCountsByVersion(db: Db, key: string): Promise<Array<{ version: number; active: number }>> {
+    return many<{ version: number; active: number }>(
+      db,
+      `SELECT version, count(*)::int AS active FROM pathway_instances WHERE pathway_key = $1 AND status = 'active' GROUP BY version ORDER BY version`,
+      [key],
+    );
+  },
+
+  /**
+   * Moves an active instance to another version of its pathway (compare-and-set on the revision).
+   * Returns the new revision, or undefined when another writer got there first.
+   */
+  async migrateToVersion(
+    db: Db,
+    id: string,
+    expected: number,
+    next: { version: number; snapshot: PersistedSnapshot; value: unknown },
+  ): Promise<number | undefined> {
+    const row = await one<{ revision: number }>(
+      db,
+      `UPDATE pathway_instances
+          SET version = $3, snapshot = $4, state_value = $5, revision = revision + 1, updated_at = now()
+        WHERE id = $1 AND revision = $2 AND status = 'active'
+        RETURNING revision`,
+      [id, expected, next.version, JSON.stringify(next.snapshot), JSON.stringify(next.value)],
+    );
+    return row?.revision;
+  },
+  // ── end of the pathway administration block (H3) ──
 };

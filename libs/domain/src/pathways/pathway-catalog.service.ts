@@ -4,27 +4,22 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
   compilePathway,
+  toMermaid,
   validateDefinition,
   type CompiledPathway,
   type PathwayDefinition,
 } from '../../../engine/src/index.js';
-import { diffDefinitions } from '../../../pathway-tools/src/index.js';
+import { definitionFile, diffDefinitions, formatDiff, renderSvg } from '../../../pathway-tools/src/index.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../identity/actor.js';
-import { many, one, type Db } from '../db.js';
+import { transaction, type Db } from '../db.js';
+import { InstanceRepository } from '../instances/instance.repository.js';
+import { PathwayHistoryRepository } from './pathway-history.repository.js';
+import { resolveImport, type ImportInput } from './pathway-import.js';
+import { PathwayRepository, type PathwaySummary, type PathwayVersion, type VersionStatus } from './pathway.repository.js';
 
-export type VersionStatus = 'draft' | 'published' | 'retired';
-
-export interface VersionRow {
-  key: string;
-  version: number;
-  status: VersionStatus;
-  definition: PathwayDefinition;
-  checksum: string;
-  created_at: Date;
-  published_at: Date | null;
-}
+export type { PathwayVersion, VersionStatus } from './pathway.repository.js';
 
 /** Stable checksum of a definition (key order does not matter). */
 export function checksumOf(def: unknown): string {
@@ -110,11 +105,7 @@ export class PathwayCatalog {
     const cacheKey = `${key}@${version}`;
     const cached = this.compiled.get(cacheKey);
     if (cached) return cached;
-    const row = await one<{ definition: PathwayDefinition; status: VersionStatus }>(
-      db,
-      'SELECT definition, status FROM pathway_versions WHERE key = $1 AND version = $2',
-      [key, version],
-    );
+    const row = await PathwayRepository.definitionOf(db, key, version);
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);
     const pathway = compilePathway(row.definition);
     // Versions are never edited, but a draft is not yet a commitment: only cache what was published.
@@ -123,46 +114,26 @@ export class PathwayCatalog {
   }
 
   async publishedVersion(key: string, db: Db = this.ds.manager): Promise<number> {
-    const row = await one<{ version: number }>(
-      db,
-      `SELECT version FROM pathway_versions WHERE key = $1 AND status = 'published'`,
-      [key],
-    );
-    if (!row) {
-      const exists = await one(db, 'SELECT 1 FROM pathways WHERE key = $1', [key]);
+    const version = await PathwayRepository.publishedVersionOf(db, key);
+    if (version === undefined) {
+      const exists = await PathwayRepository.exists(db, key);
       throw exists
         ? new DomainError('unprocessable', `Pathway '${key}' has no published version`)
         : new DomainError('not_found', `Pathway '${key}' not found`);
     }
-    return row.version;
+    return version;
   }
 
-  async list(db: Db = this.ds.manager) {
-    return many<{ key: string; title: string; publishedVersion: number | null; latestVersion: number }>(
-      db,
-      `SELECT p.key, p.title,
-              (SELECT version FROM pathway_versions v WHERE v.key = p.key AND v.status = 'published') AS "publishedVersion",
-              (SELECT max(version) FROM pathway_versions v WHERE v.key = p.key)::int AS "latestVersion"
-         FROM pathways p ORDER BY p.key`,
-    );
+  async list(db: Db = this.ds.manager): Promise<PathwaySummary[]> {
+    return PathwayRepository.list(db);
   }
 
-  async versions(key: string, db: Db = this.ds.manager): Promise<VersionRow[]> {
-    return many<VersionRow>(
-      db,
-      `SELECT key, version, status, definition, checksum, created_at, published_at
-         FROM pathway_versions WHERE key = $1 ORDER BY version`,
-      [key],
-    );
+  async versions(key: string, db: Db = this.ds.manager): Promise<PathwayVersion[]> {
+    return PathwayRepository.versions(db, key);
   }
 
-  async version(key: string, version: number, db: Db = this.ds.manager): Promise<VersionRow> {
-    const row = await one<VersionRow>(
-      db,
-      `SELECT key, version, status, definition, checksum, created_at, published_at
-         FROM pathway_versions WHERE key = $1 AND version = $2`,
-      [key, version],
-    );
+  async version(key: string, version: number, db: Db = this.ds.manager): Promise<PathwayVersion> {
+    const row = await PathwayRepository.version(db, key, version);
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);
     return row;
   }
@@ -185,24 +156,12 @@ export class PathwayCatalog {
         errors: [{ path: '$.key', message: `must be '${key}'` }],
       });
     }
-    await tx.query(
-      `INSERT INTO pathways (key, title) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET title = pathways.title`,
-      [key, def.title],
-    );
-    await tx.query('SELECT 1 FROM pathways WHERE key = $1 FOR NO KEY UPDATE', [key]);
-    const latest = await one<{ version: number; definition: PathwayDefinition }>(
-      tx,
-      'SELECT version, definition FROM pathway_versions WHERE key = $1 ORDER BY version DESC LIMIT 1',
-      [key],
-    );
+    await PathwayRepository.ensureAndLock(tx, key, def.title);
+    const latest = await PathwayRepository.latest(tx, key);
     const version = (latest?.version ?? 0) + 1;
     const checksum = checksumOf(def);
     const source = opts.source ?? 'api';
-    await tx.query(
-      `INSERT INTO pathway_versions (key, version, status, definition, checksum, source, created_by)
-       VALUES ($1, $2, 'draft', $3, $4, $5, $6)`,
-      [key, version, JSON.stringify(def), checksum, source, opts.actor?.userId ?? opts.userId ?? null],
-    );
+    await PathwayRepository.insertDraft(tx, { key, version, definition: def, checksum, source, createdBy: opts.actor?.userId ?? opts.userId ?? null });
     await this.audit.record(tx, opts.actor ?? null, {
       action: 'pathway.draft',
       resource: 'pathway',
@@ -217,25 +176,13 @@ export class PathwayCatalog {
    * Re-publishing a retired version is how an administrator rolls back. Audited as `pathway.publish`
    * (and `pathway.retire` for the version it replaces).
    */
-  async publish(tx: Db, key: string, version: number, actor: Actor | null): Promise<VersionRow> {
-    const row = await one<{ status: VersionStatus; checksum: string; definition: PathwayDefinition }>(
-      tx,
-      'SELECT status, checksum, definition FROM pathway_versions WHERE key = $1 AND version = $2 FOR NO KEY UPDATE',
-      [key, version],
-    );
+  async publish(tx: Db, key: string, version: number, actor: Actor | null): Promise<PathwayVersion> {
+    const row = await PathwayRepository.definitionOf(tx, key, version, { lock: true });
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);
     if (row.status === 'published') return this.version(key, version, tx);
-    const previous = await many<{ version: number; checksum: string; definition: PathwayDefinition }>(
-      tx,
-      `UPDATE pathway_versions SET status = 'retired' WHERE key = $1 AND status = 'published' RETURNING version, checksum, definition`,
-      [key],
-    );
-    await tx.query(
-      `UPDATE pathway_versions SET status = 'published', published_at = now(), published_by = $3
-        WHERE key = $1 AND version = $2`,
-      [key, version, actor?.userId ?? null],
-    );
-    await tx.query(`UPDATE pathways SET title = $2 WHERE key = $1`, [key, row.definition.title]);
+    const previous = await PathwayRepository.retirePublished(tx, key);
+    await PathwayRepository.markPublished(tx, key, version, actor?.userId ?? null);
+    await PathwayRepository.setTitle(tx, key, row.definition.title);
     for (const p of previous) {
       await this.audit.record(tx, actor, {
         action: 'pathway.retire',
@@ -272,19 +219,10 @@ export class PathwayCatalog {
     version: number,
     actor: Actor | null,
     opts: { force?: boolean; reason?: string } = {},
-  ): Promise<VersionRow & { runningInstances: number; changed: boolean }> {
-    const row = await one<{ status: VersionStatus; checksum: string }>(
-      tx,
-      'SELECT status, checksum FROM pathway_versions WHERE key = $1 AND version = $2 FOR NO KEY UPDATE',
-      [key, version],
-    );
+  ): Promise<PathwayVersion & { runningInstances: number; changed: boolean }> {
+    const row = await PathwayRepository.definitionOf(tx, key, version, { lock: true });
     if (!row) throw new DomainError('not_found', `Pathway ${key} version ${version} not found`);
-    const running = await one<{ n: number }>(
-      tx,
-      `SELECT count(*)::int AS n FROM pathway_instances WHERE pathway_key = $1 AND version = $2 AND status = 'active'`,
-      [key, version],
-    );
-    const runningInstances = running?.n ?? 0;
+    const runningInstances = await InstanceRepository.countActiveOnVersion(tx, key, version);
     if (row.status === 'retired') return { ...(await this.version(key, version, tx)), runningInstances, changed: false };
     if (row.status === 'published' && !opts.force) {
       throw new DomainError(
@@ -293,7 +231,7 @@ export class PathwayCatalog {
         { reason: 'only_published_version' },
       );
     }
-    await tx.query(`UPDATE pathway_versions SET status = 'retired' WHERE key = $1 AND version = $2`, [key, version]);
+    await PathwayRepository.markRetired(tx, key, version);
     await this.audit.record(tx, actor, {
       action: 'pathway.retire',
       resource: 'pathway',
@@ -316,28 +254,95 @@ export class PathwayCatalog {
    * migrations of running instances, with who did it. 404 for an unknown pathway.
    */
   async history(key: string, page: { limit: number; offset: number }, db: Db = this.ds.manager): Promise<{ items: HistoryEntry[]; total: number }> {
-    const exists = await one(db, 'SELECT 1 FROM pathways WHERE key = $1', [key]);
-    if (!exists) throw new DomainError('not_found', `Pathway '${key}' not found`);
-    // Keys are [a-z0-9-]: no LIKE wildcards to escape.
-    const where = `(a.resource = 'pathway' AND (a.resource_id = $1 OR a.resource_id LIKE $1 || '@%'))
-                OR (a.resource = 'instance' AND a.action LIKE 'pathway.migrat%' AND a.detail->>'key' = $1)`;
-    const [rows, total] = await Promise.all([
-      many<Omit<HistoryEntry, 'user' | 'version'> & { userId: string | null; userName: string | null; userEmail: string | null }>(
-        db,
-        `SELECT a.id::text AS id, a.at, a.action, a.case_id AS "caseId", a.resource, a.resource_id AS "resourceId", a.detail,
-                a.user_id AS "userId", u.name AS "userName", u.email AS "userEmail"
-           FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-          WHERE ${where}
-          ORDER BY a.at DESC, a.id DESC LIMIT $2 OFFSET $3`,
-        [key, page.limit, page.offset],
-      ),
-      one<{ n: number }>(db, `SELECT count(*)::int AS n FROM audit_log a WHERE ${where}`, [key]),
-    ]);
+    if (!(await PathwayRepository.exists(db, key))) throw new DomainError('not_found', `Pathway '${key}' not found`);
+    const [rows, total] = await Promise.all([PathwayHistoryRepository.page(db, key, page), PathwayHistoryRepository.count(db, key)]);
     const items = rows.map(({ userId, userName, userEmail, ...rest }) => ({
       ...rest,
       version: typeof rest.detail?.version === 'number' ? rest.detail.version : null,
       user: userId ? { id: userId, name: userName, email: userEmail } : null,
     }));
-    return { items, total: total?.n ?? 0 };
+    return { items, total };
+  }
+
+  // ── Use cases of the administration API: each opens its unit of work and returns the view ──
+
+  /** Validates a definition without saving it: every error with its JSON path. */
+  validate(definition: unknown): { valid: boolean; errors: ReturnType<typeof validateDefinition> } {
+    const errors = validateDefinition(definition);
+    return { valid: errors.length === 0, errors };
+  }
+
+  /** A pathway and its versions; 404 for an unknown pathway. */
+  async pathway(key: string) {
+    const versions = await this.versions(key);
+    const latest = versions[versions.length - 1];
+    if (!latest) throw new DomainError('not_found', `Pathway '${key}' not found`);
+    const published = versions.find((v) => v.status === 'published');
+    return {
+      key,
+      title: (published ?? latest).definition.title,
+      publishedVersion: published?.version ?? null,
+      latestVersion: latest.version,
+      versions: versions.map((v) => ({ version: v.version, status: v.status, createdAt: v.createdAt, publishedAt: v.publishedAt })),
+    };
+  }
+
+  /** One version with its definition. */
+  async versionView(key: string, version: number) {
+    const row = await this.version(key, version);
+    return { key: row.key, version: row.version, status: row.status, definition: row.definition, createdAt: row.createdAt, publishedAt: row.publishedAt };
+  }
+
+  /** Saves a definition as a new draft version in its own transaction (audited there). */
+  saveDraft(actor: Actor, key: string, definition: unknown) {
+    return transaction(this.ds, (tx) => this.createDraft(tx, key, definition, { actor }));
+  }
+
+  /** Publishes a version in its own transaction (audited there). */
+  publishVersion(actor: Actor, key: string, version: number) {
+    return transaction(this.ds, async (tx) => {
+      const row = await this.publish(tx, key, version, actor);
+      return { key: row.key, version: row.version, status: row.status, publishedAt: row.publishedAt };
+    });
+  }
+
+  /** Retires a version in its own transaction (audited there). */
+  retireVersion(actor: Actor, key: string, version: number, opts: { force?: boolean; reason?: string }) {
+    return transaction(this.ds, async (tx) => {
+      const row = await this.retire(tx, key, version, actor, opts);
+      return { key: row.key, version: row.version, status: row.status, runningInstances: row.runningInstances, changed: row.changed };
+    });
+  }
+
+  /** A version's diagram: Mermaid text and a rendered SVG, the given state paths highlighted. */
+  async diagram(key: string, version: number, highlight: string[] | undefined) {
+    const row = await this.version(key, version);
+    return { key, version, mermaid: toMermaid(row.definition, { highlight }), svg: renderSvg(row.definition, { highlight }) };
+  }
+
+  /** What changed between two versions, as JSON and as text. */
+  async diff(key: string, from: number, to: number) {
+    const [a, b] = await Promise.all([this.version(key, from), this.version(key, to)]);
+    const changes = diffDefinitions(a.definition, b.definition);
+    return { key, from, to, changes, text: formatDiff(changes) };
+  }
+
+  /** A version as a `workflows/` file, with what the download's headers say about it. */
+  async exportFile(key: string, version: number): Promise<{ fileName: string; version: number; status: VersionStatus; body: string }> {
+    const row = await this.version(key, version);
+    return { fileName: `${key}.json`, version: row.version, status: row.status, body: definitionFile(row.definition) };
+  }
+
+  /**
+   * Imports a definition file or a Stately editor machine as a new draft version (the first version
+   * of a new key creates the pathway), audited as `pathway.draft` with source `import`.
+   */
+  async importDraft(actor: Actor, input: ImportInput) {
+    const { key, definition } = resolveImport(input);
+    return transaction(this.ds, async (tx) => {
+      const existed = await PathwayRepository.exists(tx, key);
+      const created = await this.createDraft(tx, key, definition, { actor, source: 'import' });
+      return { ...created, createdPathway: !existed, definition };
+    });
   }
 }

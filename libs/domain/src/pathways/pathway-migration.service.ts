@@ -6,7 +6,7 @@ import { DomainError } from '../../../core/src/http/domain-error.js';
 import { isConcurrencyFailure } from '../../../core/src/database/sql-state.js';
 import { AuditService } from '../audit/audit.service.js';
 import { loadCaseContext } from '../cases/case-context.js';
-import { many, type Db } from '../db.js';
+import { transaction, type Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { InstanceRepository } from '../instances/instance.repository.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
@@ -15,14 +15,14 @@ import { changesFor, type InstanceChanges } from './migration-changes.js';
 import { loadHoldings } from './migration-instance-state.js';
 import { refusedItem, type AppliedItem, type ApplyResult, type DryRunResult, type MigrationItem, type MigrationRequest } from './migration-types.js';
 import { writeMigration } from './migration-writer.js';
-import { PathwayCatalog, type VersionRow } from './pathway-catalog.service.js';
+import { PathwayCatalog, type PathwayVersion } from './pathway-catalog.service.js';
 
 /** More than this per request: the administrator passes `instanceIds` in batches. */
 export const MAX_INSTANCES_PER_REQUEST = 500;
 
 interface Versions {
-  from: VersionRow;
-  to: VersionRow;
+  from: PathwayVersion;
+  to: PathwayVersion;
   toCompiled: CompiledPathway;
 }
 
@@ -50,6 +50,15 @@ export class PathwayMigrationService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Instances of a pathway by version and status (default: the running ones), and how many run on each version. */
+  async instances(key: string, q: { status: 'active' | 'done' | 'cancelled'; version?: number; limit: number; offset: number }) {
+    const [items, byVersion] = await Promise.all([
+      InstanceRepository.listOfPathway(this.ds.manager, key, q),
+      InstanceRepository.activeCountsByVersion(this.ds.manager, key),
+    ]);
+    return { items, byVersion };
+  }
+
   /** What migrating each instance would do, changing nothing. A draft may be the target, to try it before publishing. */
   async dryRun(key: string, req: MigrationRequest, actor: Actor): Promise<DryRunResult> {
     const versions = await this.versions(key, req, { allowDraftTarget: true });
@@ -57,7 +66,7 @@ export class PathwayMigrationService {
     const items: MigrationItem[] = [];
     for (const id of ids) {
       try {
-        await this.ds.transaction(async (tx) => {
+        await transaction(this.ds, async (tx) => {
           throw new Rehearsal(await this.migrateOne(tx, key, id, req, versions, actor));
         });
       } catch (error) {
@@ -84,7 +93,7 @@ export class PathwayMigrationService {
     const items: AppliedItem[] = [];
     for (const id of ids) {
       try {
-        const item = await this.ds.transaction(async (tx) => {
+        const item = await transaction(this.ds, async (tx) => {
           const result = await this.migrateOne(tx, key, id, req, versions, actor, true);
           if (!result.ok || !('revision' in result)) return { ...result, applied: false, revision: null };
           return { ...result, applied: true };
@@ -240,12 +249,7 @@ export class PathwayMigrationService {
     if (req.instanceIds?.length) {
       ids = [...new Set(req.instanceIds)];
     } else {
-      const rows = await many<{ id: string }>(
-        this.ds.manager,
-        `SELECT id FROM pathway_instances WHERE pathway_key = $1 AND version = $2 AND status = 'active' ORDER BY created_at, id LIMIT $3`,
-        [key, req.fromVersion, MAX_INSTANCES_PER_REQUEST + 1],
-      );
-      ids = rows.map((r) => r.id);
+      ids = await InstanceRepository.activeIdsOnVersion(this.ds.manager, key, req.fromVersion, MAX_INSTANCES_PER_REQUEST + 1);
     }
     if (ids.length > MAX_INSTANCES_PER_REQUEST) {
       throw new DomainError(

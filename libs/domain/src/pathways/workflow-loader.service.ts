@@ -5,7 +5,8 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { one } from '../db.js';
+import { transaction } from '../db.js';
+import { PathwayRepository } from './pathway.repository.js';
 import { PathwayCatalog, checksumOf } from './pathway-catalog.service.js';
 
 export const WORKFLOWS_DIR = path.resolve(process.env.WORKFLOWS_DIR ?? path.join(process.cwd(), 'workflows'));
@@ -54,16 +55,11 @@ export class WorkflowLoader implements OnApplicationBootstrap {
   }
 
   private loadOne(key: string, definition: unknown) {
-    return this.ds.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [0x636f6e78, key]);
-      const checksum = checksumOf(definition);
-      const same = await one<{ version: number }>(
-        tx,
-        'SELECT version FROM pathway_versions WHERE key = $1 AND checksum = $2 ORDER BY version DESC LIMIT 1',
-        [key, checksum],
-      );
-      if (same) return { key, version: same.version, action: 'unchanged' as const };
-      const exists = await one(tx, 'SELECT 1 FROM pathway_versions WHERE key = $1 LIMIT 1', [key]);
+    return transaction(this.ds, async (tx) => {
+      await PathwayRepository.lockForLoading(tx, key);
+      const same = await PathwayRepository.versionWithChecksum(tx, key, checksumOf(definition));
+      if (same !== undefined) return { key, version: same, action: 'unchanged' as const };
+      const exists = await PathwayRepository.hasVersions(tx, key);
       const draft = await this.catalog.createDraft(tx, key, definition, { source: 'file' });
       if (exists) return { key, version: draft.version, action: 'draft' as const };
       await this.catalog.publish(tx, key, draft.version, null);
