@@ -16,8 +16,6 @@ const SQL_PENDING = [
   'libs/domain/src/cases/case-context.ts',
   'libs/domain/src/cases/case.service.ts',
   'libs/domain/src/cases/key-date-moves.ts',
-  'libs/domain/src/conferences/conference-key-date.ts',
-  'libs/domain/src/conferences/conference.service.ts',
   'libs/domain/src/idempotency/idempotency.service.ts',
   'libs/domain/src/identity/agency.service.ts',
   'libs/domain/src/identity/attempt-throttle.ts',
@@ -32,8 +30,6 @@ const SQL_PENDING = [
   'libs/domain/src/pathways/pathway-catalog.service.ts',
   'libs/domain/src/pathways/pathway-migration.service.ts',
   'libs/domain/src/pathways/workflow-loader.service.ts',
-  'libs/domain/src/tasks/task-writer.ts',
-  'libs/domain/src/tasks/task.service.ts',
   'libs/domain/src/timeline/case-activity.service.ts',
 ];
 const SQL_TEXT = '/\\b(SELECT\\s[\\s\\S]*\\sFROM|INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET|ON CONFLICT)\\b/';
