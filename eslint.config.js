@@ -6,28 +6,17 @@ import tseslint from 'typescript-eslint';
 const SQL_HOMES = ['**/*.repository.ts', 'libs/core/src/database/**', 'libs/domain/src/db.ts'];
 const SQL_PENDING = [
   'apps/api/src/audit/audit.controller.ts',
-  'apps/worker/src/deliveries/delivery-store.ts',
-  'apps/worker/src/housekeeping/housekeeping.service.ts',
   'apps/worker/src/outbox/outbox-relay.service.ts',
-  'apps/worker/src/reconciler/reconciler.service.ts',
   'libs/core/src/metrics/metrics-collector.ts',
   'libs/domain/src/access/access.service.ts',
   'libs/domain/src/audit/audit.service.ts',
   'libs/domain/src/cases/case-context.ts',
   'libs/domain/src/cases/case.service.ts',
   'libs/domain/src/cases/key-date-moves.ts',
-  'libs/domain/src/conferences/conference-key-date.ts',
-  'libs/domain/src/conferences/conference.service.ts',
   'libs/domain/src/idempotency/idempotency.service.ts',
   'libs/domain/src/instances/facts.ts',
   'libs/domain/src/instances/instance.service.ts',
-  'libs/domain/src/notifications/notification-writer.ts',
-  'libs/domain/src/notifications/notification.service.ts',
   'libs/domain/src/outbox/outbox.ts',
-  'libs/domain/src/reminders/reminder-dispatcher.ts',
-  'libs/domain/src/reminders/reminder-writer.ts',
-  'libs/domain/src/tasks/task-writer.ts',
-  'libs/domain/src/tasks/task.service.ts',
   'libs/domain/src/timeline/case-activity.service.ts',
 ];
 const SQL_TEXT = '/\\b(SELECT\\s[\\s\\S]*\\sFROM|INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET|ON CONFLICT)\\b/';

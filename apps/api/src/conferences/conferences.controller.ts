@@ -1,7 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
@@ -65,7 +63,6 @@ const conferenceId = new ZodPipe(uuid, 'Conference id');
 @Controller('api')
 export class ConferencesController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly conferences: ConferenceService,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -81,7 +78,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.schedule(tx, actor, id, body), () => this.conferences.list(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.conferences.schedule(tx, actor, id, body), () => this.conferences.list(actor, id));
   }
 
   @Get('cases/:id/conferences')
@@ -89,14 +86,14 @@ export class ConferencesController {
   @ApiOkResponse({ description: '`{items: [conference]}`' })
   @ApiProblems(401, 404)
   list(@Param('id', caseId) id: string, @CurrentActor() actor: Actor) {
-    return this.conferences.list(this.ds.manager, actor, id);
+    return this.conferences.list(actor, id);
   }
 
   @Get('conferences/:id')
   @ApiOperation({ summary: 'One conference with invitees, attendance and minutes' })
   @ApiProblems(401, 404)
   get(@Param('id', conferenceId) id: string, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.get(tx, actor, id));
+    return this.conferences.get(actor, id);
   }
 
   @Patch('conferences/:id')
@@ -108,7 +105,7 @@ export class ConferencesController {
   @ApiZodBody(MoveConference)
   @ApiProblems(400, 401, 403, 404, 409)
   move(@Param('id', conferenceId) id: string, @Body(zodBody(MoveConference)) body: z.infer<typeof MoveConference>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.reschedule(tx, actor, id, body));
+    return this.conferences.reschedule(actor, id, body);
   }
 
   @Post('conferences/:id/cancel')
@@ -122,7 +119,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409)
   @ApiIdempotent()
   cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.cancel(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.conferences.cancel(tx, actor, id, body), () => this.conferences.get(actor, id));
   }
 
   @Post('conferences/:id/attendance')
@@ -132,7 +129,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.recordAttendance(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.conferences.recordAttendance(tx, actor, id, body), () => this.conferences.get(actor, id));
   }
 
   @Post('conferences/:id/minutes')
@@ -142,7 +139,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.recordMinutes(tx, actor, id, body), () => this.conferences.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.conferences.recordMinutes(tx, actor, id, body), () => this.conferences.get(actor, id));
   }
 
   @Get('conferences/:id/invite.ics')
@@ -153,6 +150,6 @@ export class ConferencesController {
   @ApiOkResponse({ description: 'text/calendar', content: { 'text/calendar': { schema: { type: 'string' } } } })
   @ApiProblems(401, 404)
   invite(@Param('id', conferenceId) id: string, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.conferences.invitation(tx, actor, id));
+    return this.conferences.invitation(actor, id);
   }
 }

@@ -1,7 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
@@ -21,10 +19,7 @@ export const NotificationQuery = z
 @ApiBearerAuth()
 @Controller('api/notifications')
 export class NotificationsController {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly notifications: NotificationService,
-  ) {}
+  constructor(private readonly notifications: NotificationService) {}
 
   @Get()
   @ApiOperation({
@@ -48,7 +43,7 @@ export class NotificationsController {
   @ApiOkResponse({ description: '`{updated}`' })
   @ApiProblems(401)
   readAll(@CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.notifications.markAllRead(tx, actor));
+    return this.notifications.markAllRead(actor);
   }
 
   @Post(':id/read')
@@ -57,6 +52,6 @@ export class NotificationsController {
   @ApiOkResponse({ description: '`{id, readAt}`' })
   @ApiProblems(401, 404)
   read(@Param('id', new ZodPipe(uuid, 'Notification id')) id: string, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.notifications.markRead(tx, actor, id));
+    return this.notifications.markRead(actor, id);
   }
 }

@@ -1,7 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
@@ -39,7 +37,6 @@ const taskId = new ZodPipe(uuid, 'Task id');
 @Controller('api/tasks')
 export class TasksController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly tasks: TaskService,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -57,7 +54,7 @@ export class TasksController {
   @ApiOperation({ summary: 'One task' })
   @ApiProblems(401, 404)
   get(@Param('id', taskId) id: string, @CurrentActor() actor: Actor) {
-    return this.tasks.get(this.ds.manager, actor, id);
+    return this.tasks.get(actor, id);
   }
 
   @Post(':id/acknowledge')
@@ -66,7 +63,7 @@ export class TasksController {
   @ApiProblems(401, 404)
   @ApiIdempotent()
   acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.acknowledge(tx, actor, id), () => this.tasks.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.tasks.acknowledge(tx, actor, id), () => this.tasks.get(actor, id));
   }
 
   @Post(':id/complete')
@@ -76,7 +73,7 @@ export class TasksController {
   @ApiProblems(400, 401, 404, 409)
   @ApiIdempotent()
   complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.complete(tx, actor, id, body), () => this.tasks.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.tasks.complete(tx, actor, id, body), () => this.tasks.get(actor, id));
   }
 
   @Patch(':id')
@@ -89,7 +86,7 @@ export class TasksController {
   @ApiOkResponse({ description: 'The task, with its new `dueAt`' })
   @ApiProblems(400, 401, 403, 404, 409)
   extend(@Param('id', taskId) id: string, @Body(zodBody(ExtendTask)) body: z.infer<typeof ExtendTask>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.tasks.extend(tx, actor, id, { dueAt: new Date(body.dueAt), reason: body.reason }));
+    return this.tasks.extend(actor, id, { dueAt: new Date(body.dueAt), reason: body.reason });
   }
 
   @Post(':id/reassign')
@@ -103,6 +100,6 @@ export class TasksController {
   @ApiOkResponse({ description: 'The task, with its new `assigneeAgencyId`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   reassign(@Param('id', taskId) id: string, @Body(zodBody(ReassignTask)) body: z.infer<typeof ReassignTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.reassign(tx, actor, id, body), () => this.tasks.get(this.ds.manager, actor, id));
+    return once(this.idempotency, request, (tx) => this.tasks.reassign(tx, actor, id, body), () => this.tasks.get(actor, id));
   }
 }

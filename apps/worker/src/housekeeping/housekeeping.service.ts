@@ -1,7 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { many } from '../../../../libs/domain/src/db.js';
+import { AuthThrottleRepository } from '../../../../libs/domain/src/identity/auth-throttle.repository.js';
+import { LoginAttemptRepository } from '../../../../libs/domain/src/identity/login-attempt.repository.js';
+import { IdempotencyRepository } from '../../../../libs/domain/src/idempotency/idempotency.repository.js';
+import { OutboxRepository } from '../../../../libs/domain/src/outbox/outbox.repository.js';
 
 const EVERY_MS = 60 * 60 * 1000;
 
@@ -40,14 +43,12 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async run(): Promise<{ outbox: number; idempotencyKeys: number; loginAttempts: number; authThrottle: number }> {
-    const count = async (sql: string) => (await many(this.ds.manager, sql)).length;
+    const db = this.ds.manager;
     return {
-      outbox: await count(`DELETE FROM outbox WHERE relayed_at < now() - interval '${RETENTION.outbox}' RETURNING 1`),
-      idempotencyKeys: await count(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION.idempotencyKeys}' RETURNING 1`),
-      loginAttempts: await count(`DELETE FROM login_attempts WHERE at < now() - interval '${RETENTION.loginAttempts}' RETURNING 1`),
-      authThrottle: await count(
-        `DELETE FROM auth_throttle WHERE updated_at < now() - interval '${RETENTION.authThrottle}' AND (blocked_until IS NULL OR blocked_until < now()) RETURNING 1`,
-      ),
+      outbox: await OutboxRepository.purgeRelayedOlderThan(db, RETENTION.outbox),
+      idempotencyKeys: await IdempotencyRepository.purgeOlderThan(db, RETENTION.idempotencyKeys),
+      loginAttempts: await LoginAttemptRepository.purgeOlderThan(db, RETENTION.loginAttempts),
+      authThrottle: await AuthThrottleRepository.purgeStale(db, RETENTION.authThrottle),
     };
   }
 

@@ -6,8 +6,11 @@ import type { AppConfig } from '../../../../libs/core/src/config/config.schema.j
 import { reconcilerRepairs } from '../../../../libs/core/src/metrics/metrics.js';
 import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
 import { JOB_QUEUE, type JobName, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import { many, type Db } from '../../../../libs/domain/src/db.js';
+import type { Db } from '../../../../libs/domain/src/db.js';
 import { JOB_OPTIONS, deliveryJobId, reminderJobId, timerJobId } from '../../../../libs/domain/src/outbox/outbox.js';
+import { DeliveryRepository } from '../../../../libs/domain/src/notifications/delivery.repository.js';
+import { ReconcileRepository } from '../../../../libs/domain/src/reconcile/reconcile.repository.js';
+import { ReminderRepository } from '../../../../libs/domain/src/reminders/reminder.repository.js';
 
 export type RepairKind = 'timer' | 'reminder' | 'delivery';
 export type Repairs = Record<RepairKind, number>;
@@ -24,8 +27,6 @@ interface Armed<J extends JobName = JobName> {
 const SWEEP_LIMIT = 500;
 /** Rows re-armed per statement when the queue lost everything. */
 const REARM_BATCH = 1000;
-/** One reconciler pass at a time across every worker process (pg_try_advisory_xact_lock). */
-const RECONCILE_LOCK = 0x636f6e72;
 /** Job states in which the queue will still run the job by itself. */
 const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
@@ -105,8 +106,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     // With the queue down there is nothing to repair into; the link calls back when it answers.
     if (!(await this.queues.ping())) return none();
     const result = await this.ds.transaction(async (tx) => {
-      const [{ locked }] = (await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RECONCILE_LOCK])) as Array<{ locked: boolean }>;
-      if (!locked) return undefined;
+      // One pass at a time across every worker process.
+      if (!(await ReconcileRepository.tryLockPass(tx))) return undefined;
       const lost = (await this.queues.connection.epoch()) === undefined;
       // At start too: whatever happened while no worker ran (a flushed Redis, a job removed by hand) is healed at once.
       const everything = lost || this.atStart;
@@ -170,40 +171,21 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     kind: RepairKind,
     opts: { before?: Date; after?: Date; afterId?: string; limit: number },
   ): Promise<Array<Armed & { rowId: string }>> {
-    const params = [opts.before ?? null, opts.after ?? null, opts.afterId ?? '', opts.limit];
-    const page = `($1::timestamptz IS NULL OR due < $1) AND ($2::timestamptz IS NULL OR (due, id::text) > ($2, $3))
-                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.relayed_at IS NULL AND o.job_id = x.job_id)
-                ORDER BY due, id LIMIT $4`;
     if (kind === 'timer') {
-      const rows = await many<{ id: string; instance_id: string; timer_id: string; event: string; revision: number; due: Date }>(
-        tx,
-        `SELECT * FROM (SELECT id, instance_id, timer_id, event, revision, fire_at AS due, 'timer.' || id::text AS job_id
-                          FROM timers WHERE status = 'pending') x WHERE ${page}`,
-        params,
-      );
+      const rows = await ReconcileRepository.unsettledTimers(tx, opts);
       return rows.map((t) => ({
         rowId: t.id,
         job: 'timer.fire',
         jobId: timerJobId(t.id),
-        payload: { instanceId: t.instance_id, timerRowId: t.id, timerId: t.timer_id, event: t.event, revision: t.revision },
+        payload: { instanceId: t.instanceId, timerRowId: t.id, timerId: t.timerId, event: t.event, revision: t.revision },
         dueAt: t.due,
       }));
     }
     if (kind === 'reminder') {
-      const rows = await many<{ id: string; generation: number; due: Date }>(
-        tx,
-        `SELECT * FROM (SELECT id, generation, due_at AS due, 'reminder.' || id::text || '.' || generation AS job_id
-                          FROM reminders WHERE status = 'pending') x WHERE ${page}`,
-        params,
-      );
+      const rows = await ReminderRepository.unsettled(tx, opts);
       return rows.map((r) => ({ rowId: r.id, job: 'reminder.send', jobId: reminderJobId(r.id, r.generation), payload: { reminderId: r.id, generation: r.generation }, dueAt: r.due }));
     }
-    const rows = await many<{ id: string; due: Date }>(
-      tx,
-      `SELECT * FROM (SELECT id, coalesce(next_attempt_at, created_at) AS due, 'delivery.' || id::text AS job_id
-                        FROM deliveries WHERE status IN ('pending', 'retrying')) x WHERE ${page}`,
-      params,
-    );
+    const rows = await DeliveryRepository.unsettled(tx, opts);
     return rows.map((d) => ({ rowId: d.id, job: 'delivery.send', jobId: deliveryJobId(d.id), payload: { deliveryId: d.id }, dueAt: d.due }));
   }
 

@@ -1,4 +1,4 @@
-import { many, type Db } from '../db.js';
+import { many, single, type Db } from '../db.js';
 
 /** One entry of a case's event log (`case_events`), as written. */
 export interface CaseEventInput {
@@ -45,5 +45,12 @@ export const CaseEventRepository = {
         events.map((e) => e.revision ?? null),
       ],
     );
+  },
+
+  /** How many times the task was reassigned (its `task.reassigned` events): numbers each reassignment's notice (H2, TaskService). */
+  async countTaskReassignments(db: Db, taskId: string): Promise<number> {
+    return (
+      await single<{ n: number }>(db, `SELECT count(*)::int AS n FROM case_events WHERE type = 'task.reassigned' AND data->>'taskId' = $1`, [taskId])
+    ).n;
   },
 };

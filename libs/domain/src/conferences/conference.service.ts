@@ -1,18 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
 import { conferenceInvite, conferenceTitleIn, openLinkLabel } from '../../../notifications/src/index.js';
 import type { TaskSpec } from '../../../engine/src/index.js';
-import { many, one, type Db } from '../db.js';
+import { transaction, type Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { loadCaseContext, type CaseContext } from '../cases/case-context.js';
+import { CaseEventRepository } from '../cases/case-event.repository.js';
+import { InstanceRepository } from '../instances/instance.repository.js';
 import { InstanceService } from '../instances/instance.service.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
+import { ReminderRepository } from '../reminders/reminder.repository.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
+import { TaskRepository } from '../tasks/task.repository.js';
 import { ConferenceKeyDate } from './conference-key-date.js';
+import { ConferenceRepository, type Conference, type Decision } from './conference.repository.js';
 import { DEFAULT_CONFERENCE_REMINDERS, planConferenceReminders, type Invitee } from './conference-reminders.js';
 import { conferenceTitle, conferenceUid } from './conference-title.js';
 
@@ -26,22 +33,12 @@ export interface ScheduleConferenceInput {
   reminders?: string[];
 }
 
-export type Decision = string | { text: string; rationale?: string; dissent?: string };
+export type { Decision };
 
 export interface MinutesInput {
   text: string;
   decisions: Decision[];
   actions: Array<{ title: string; agencyId: string; dueAt: Date }>;
-}
-
-interface ConferenceRow {
-  id: string;
-  case_id: string;
-  scheduled_at: Date;
-  duration_minutes: number;
-  location: string | null;
-  status: 'scheduled' | 'held' | 'cancelled';
-  sequence: number;
 }
 
 /** Reminders of an action agreed at a conference: the day before, on the day, escalation two days late. */
@@ -60,6 +57,7 @@ const ACTION_SPEC: Omit<TaskSpec, 'title' | 'assignee'> = {
 @Injectable()
 export class ConferenceService {
   constructor(
+    @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -78,16 +76,14 @@ export class ConferenceService {
     const agencyIds = [...new Set(input.agencyIds ?? participating)];
     this.assertParticipants(ctx, agencyIds, (i) => `$.agencyIds[${i}]`);
     const now = new Date();
-    const row = (await one<ConferenceRow>(
-      tx,
-      `INSERT INTO conferences (case_id, scheduled_at, duration_minutes, location, created_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id, case_id, scheduled_at, duration_minutes, location, status, sequence`,
-      [caseId, input.scheduledAt, input.durationMinutes ?? 60, input.location ?? null, actor.userId],
-    ))!;
-    await tx.query(
-      `INSERT INTO conference_invitees (conference_id, agency_id) SELECT $1, unnest($2::uuid[])`,
-      [row.id, agencyIds],
-    );
+    const row = await ConferenceRepository.insert(tx, {
+      caseId,
+      scheduledAt: input.scheduledAt,
+      durationMinutes: input.durationMinutes ?? 60,
+      location: input.location ?? null,
+      createdBy: actor.userId,
+    });
+    await ConferenceRepository.invite(tx, row.id, agencyIds);
     const invitees = await this.invitees(tx, row.id);
     await this.reminders.insert(
       tx,
@@ -129,40 +125,34 @@ export class ConferenceService {
    * Moves a conference: SEQUENCE goes up (calendars replace the entry), its reminders and the due
    * dates counted from it move in this transaction, and every invitee is told.
    */
-  async reschedule(tx: Db, actor: Actor, conferenceId: string, input: { scheduledAt: Date; durationMinutes?: number; location?: string }) {
+  reschedule(actor: Actor, conferenceId: string, input: { scheduledAt: Date; durationMinutes?: number; location?: string }) {
+    return transaction(this.ds, (tx) => this.move(tx, actor, conferenceId, input));
+  }
+
+  private async move(tx: Db, actor: Actor, conferenceId: string, input: { scheduledAt: Date; durationMinutes?: number; location?: string }) {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be moved`);
     const unchanged =
-      new Date(conf.scheduled_at).getTime() === input.scheduledAt.getTime() &&
-      (input.durationMinutes === undefined || input.durationMinutes === conf.duration_minutes) &&
+      new Date(conf.scheduledAt).getTime() === input.scheduledAt.getTime() &&
+      (input.durationMinutes === undefined || input.durationMinutes === conf.durationMinutes) &&
       (input.location === undefined || input.location === conf.location);
     if (unchanged) return this.view(tx, conferenceId);
     const now = new Date();
-    const updated = (await one<ConferenceRow>(
-      tx,
-      `UPDATE conferences SET scheduled_at = $2, duration_minutes = coalesce($3, duration_minutes),
-              location = coalesce($4, location), sequence = sequence + 1, updated_at = now()
-        WHERE id = $1 RETURNING id, case_id, scheduled_at, duration_minutes, location, status, sequence`,
-      [conferenceId, input.scheduledAt, input.durationMinutes ?? null, input.location ?? null],
-    ))!;
-    const ctx = (await loadCaseContext(tx, conf.case_id))!;
+    const updated = await ConferenceRepository.reschedule(tx, conferenceId, input);
+    const ctx = (await loadCaseContext(tx, conf.caseId))!;
     const invitees = await this.invitees(tx, conferenceId);
-    const offsets = await many<{ offset: string }>(
-      tx,
-      `SELECT DISTINCT rule->>'offset' AS offset FROM reminders WHERE conference_id = $1 AND task_id IS NULL ORDER BY 1`,
-      [conferenceId],
-    );
+    const offsets = await ReminderRepository.conferenceOffsets(tx, conferenceId);
     const planned = planConferenceReminders(
       { id: conferenceId, scheduledAt: input.scheduledAt },
       invitees,
-      offsets.map((o) => o.offset),
+      offsets,
       now,
     );
-    const reminders = await this.reminders.replan(tx, conf.case_id, { conferenceId }, planned);
+    const reminders = await this.reminders.replan(tx, conf.caseId, { conferenceId }, planned);
     for (const invitee of invitees) {
       await this.notifications.create(tx, {
-        caseId: conf.case_id,
+        caseId: conf.caseId,
         agencyId: invitee.agencyId,
         kind: 'conference_changed',
         title: conferenceTitle(ctx.case.reference),
@@ -172,18 +162,18 @@ export class ConferenceService {
         dedupeKey: `conference_changed:${conferenceId}:${updated.sequence}:${invitee.agencyId}`,
       });
     }
-    await this.logEvent(tx, actor, conf.case_id, 'conference.rescheduled', {
+    await this.logEvent(tx, actor, conf.caseId, 'conference.rescheduled', {
       conferenceId,
       title: conferenceTitle(ctx.case.reference),
-      from: new Date(conf.scheduled_at).toISOString(),
+      from: new Date(conf.scheduledAt).toISOString(),
       to: input.scheduledAt.toISOString(),
       sequence: updated.sequence,
     });
-    const moved = await this.keyDate.sync(tx, conf.case_id, now);
-    await this.reevaluate(tx, actor, conf.case_id);
+    const moved = await this.keyDate.sync(tx, conf.caseId, now);
+    await this.reevaluate(tx, actor, conf.caseId);
     await this.audit.record(tx, actor, {
       action: 'conference.reschedule',
-      caseId: conf.case_id,
+      caseId: conf.caseId,
       resource: 'conference',
       resourceId: conferenceId,
       detail: { sequence: updated.sequence, remindersMoved: reminders.moved, tasksMoved: moved.length },
@@ -202,37 +192,32 @@ export class ConferenceService {
     if (conf.status === 'cancelled') return this.view(tx, conferenceId);
     if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be cancelled`);
     const now = new Date();
-    const updated = (await one<ConferenceRow>(
-      tx,
-      `UPDATE conferences SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
-        WHERE id = $1 RETURNING id, case_id, scheduled_at, duration_minutes, location, status, sequence`,
-      [conferenceId],
-    ))!;
+    const updated = await ConferenceRepository.cancel(tx, conferenceId);
     const cancelled = await this.reminders.cancelForConference(tx, conferenceId);
-    const ctx = (await loadCaseContext(tx, conf.case_id))!;
+    const ctx = (await loadCaseContext(tx, conf.caseId))!;
     for (const invitee of await this.invitees(tx, conferenceId)) {
       await this.notifications.create(tx, {
-        caseId: conf.case_id,
+        caseId: conf.caseId,
         agencyId: invitee.agencyId,
         kind: 'conference_changed',
         title: conferenceTitle(ctx.case.reference),
         conferenceId,
-        dueAt: new Date(conf.scheduled_at),
+        dueAt: new Date(conf.scheduledAt),
         rule: { source: 'conference', conference: conferenceId, kind: 'conference_changed', sequence: updated.sequence, cancelled: true },
         dedupeKey: `conference_changed:${conferenceId}:${updated.sequence}:${invitee.agencyId}`,
       });
     }
-    await this.logEvent(tx, actor, conf.case_id, 'conference.cancelled', {
+    await this.logEvent(tx, actor, conf.caseId, 'conference.cancelled', {
       conferenceId,
       title: conferenceTitle(ctx.case.reference),
-      scheduledAt: new Date(conf.scheduled_at).toISOString(),
+      scheduledAt: new Date(conf.scheduledAt).toISOString(),
       sequence: updated.sequence,
       ...(input.reason ? { reason: input.reason } : {}),
     });
-    await this.keyDate.sync(tx, conf.case_id, now);
+    await this.keyDate.sync(tx, conf.caseId, now);
     await this.audit.record(tx, actor, {
       action: 'conference.cancel',
-      caseId: conf.case_id,
+      caseId: conf.caseId,
       resource: 'conference',
       resourceId: conferenceId,
       detail: { sequence: updated.sequence, remindersCancelled: cancelled },
@@ -245,14 +230,10 @@ export class ConferenceService {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') throw new DomainError('conflict', 'The conference was cancelled');
-    const ctx = (await loadCaseContext(tx, conf.case_id))!;
+    const ctx = (await loadCaseContext(tx, conf.caseId))!;
     this.assertParticipants(ctx, [input.agencyId], () => '$.agencyId');
-    await tx.query(
-      `INSERT INTO conference_invitees (conference_id, agency_id, attended, apologies, recorded_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (conference_id, agency_id) DO UPDATE SET attended = EXCLUDED.attended, apologies = EXCLUDED.apologies, recorded_at = now()`,
-      [conferenceId, input.agencyId, input.attended, input.apologies ?? null],
-    );
-    await this.logEvent(tx, actor, conf.case_id, 'conference.attendance', {
+    await ConferenceRepository.recordAttendance(tx, conferenceId, { agencyId: input.agencyId, attended: input.attended, apologies: input.apologies ?? null });
+    await this.logEvent(tx, actor, conf.caseId, 'conference.attendance', {
       conferenceId,
       agencyId: input.agencyId,
       attended: input.attended,
@@ -260,12 +241,12 @@ export class ConferenceService {
     });
     await this.audit.record(tx, actor, {
       action: 'conference.attendance',
-      caseId: conf.case_id,
+      caseId: conf.caseId,
       resource: 'conference',
       resourceId: conferenceId,
       detail: { agencyId: input.agencyId, attended: input.attended },
     });
-    await this.reevaluate(tx, actor, conf.case_id);
+    await this.reevaluate(tx, actor, conf.caseId);
     return this.view(tx, conferenceId);
   }
 
@@ -278,29 +259,25 @@ export class ConferenceService {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') throw new DomainError('conflict', 'The conference was cancelled');
-    const ctx = (await loadCaseContext(tx, conf.case_id))!;
+    const ctx = (await loadCaseContext(tx, conf.caseId))!;
     if (input.actions.length > 0 && ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
     this.assertParticipants(ctx, input.actions.map((a) => a.agencyId), (i) => `$.actions[${i}].agencyId`);
     const now = new Date();
-    await tx.query(
-      `UPDATE conferences SET minutes_text = $2, decisions = $3, minutes_recorded_at = now(), minutes_recorded_by = $4,
-              status = 'held', updated_at = now() WHERE id = $1`,
-      [conferenceId, input.text, JSON.stringify(input.decisions), actor.userId],
-    );
+    await ConferenceRepository.recordMinutes(tx, conferenceId, { text: input.text, decisions: input.decisions, userId: actor.userId });
     await this.reminders.cancelForConference(tx, conferenceId);
     const taskIds: string[] = [];
     for (const action of input.actions) taskIds.push(await this.openAction(tx, ctx, conferenceId, action, now));
-    await this.logEvent(tx, actor, conf.case_id, 'conference.minutes', {
+    await this.logEvent(tx, actor, conf.caseId, 'conference.minutes', {
       conferenceId,
       title: conferenceTitle(ctx.case.reference),
       decisions: input.decisions.length,
       actions: taskIds.length,
     });
-    await this.keyDate.sync(tx, conf.case_id, now);
-    await this.reevaluate(tx, actor, conf.case_id);
+    await this.keyDate.sync(tx, conf.caseId, now);
+    await this.reevaluate(tx, actor, conf.caseId);
     await this.audit.record(tx, actor, {
       action: 'conference.minutes',
-      caseId: conf.case_id,
+      caseId: conf.caseId,
       resource: 'conference',
       resourceId: conferenceId,
       detail: { decisions: input.decisions.length, actions: taskIds.length },
@@ -308,25 +285,31 @@ export class ConferenceService {
     return this.view(tx, conferenceId);
   }
 
-  async get(db: Db, actor: Actor, conferenceId: string) {
-    const conf = await this.load(db, actor, conferenceId);
-    await this.audit.record(db, actor, { action: 'conference.read', caseId: conf.case_id, resource: 'conference', resourceId: conferenceId });
-    return this.view(db, conferenceId);
+  /** One conference with invitees, attendance and minutes; the read is audited. */
+  get(actor: Actor, conferenceId: string) {
+    return transaction(this.ds, async (tx) => {
+      const conf = await this.load(tx, actor, conferenceId);
+      await this.audit.record(tx, actor, { action: 'conference.read', caseId: conf.caseId, resource: 'conference', resourceId: conferenceId });
+      return this.view(tx, conferenceId);
+    });
   }
 
-  async list(db: Db, actor: Actor, caseId: string) {
+  /** The case's conferences, latest first. */
+  async list(actor: Actor, caseId: string) {
+    const db = this.ds.manager;
     await this.access.assertCase(db, actor, caseId);
-    const ids = await many<{ id: string }>(db, `SELECT id FROM conferences WHERE case_id = $1 ORDER BY scheduled_at DESC, id`, [caseId]);
     const items = [];
-    for (const { id } of ids) items.push(await this.view(db, id));
+    for (const id of await ConferenceRepository.idsOfCase(db, caseId)) items.push(await this.view(db, id));
     return { items };
   }
 
-  /** The invitation as the caller may download it. */
-  async invitation(db: Db, actor: Actor, conferenceId: string): Promise<string> {
-    const conf = await this.load(db, actor, conferenceId);
-    await this.audit.record(db, actor, { action: 'conference.invite', caseId: conf.case_id, resource: 'conference', resourceId: conferenceId });
-    return this.calendar(db, conferenceId);
+  /** The invitation as the caller may download it; the download is audited. */
+  invitation(actor: Actor, conferenceId: string): Promise<string> {
+    return transaction(this.ds, async (tx) => {
+      const conf = await this.load(tx, actor, conferenceId);
+      await this.audit.record(tx, actor, { action: 'conference.invite', caseId: conf.caseId, resource: 'conference', resourceId: conferenceId });
+      return this.calendar(tx, conferenceId);
+    });
   }
 
   /**
@@ -335,31 +318,20 @@ export class ConferenceService {
    */
   /** The invitation as iCalendar, worded in `locale` (the receiving agency's; English by default). */
   async calendar(db: Db, conferenceId: string, locale?: string): Promise<string> {
-    const c = await one<ConferenceRow & { reference: string; lead_name: string; lead_email: string | null }>(
-      db,
-      `SELECT f.id, f.case_id, f.scheduled_at, f.duration_minutes, f.location, f.status, f.sequence,
-              c.reference, a.name AS lead_name, a.email AS lead_email
-         FROM conferences f JOIN cases c ON c.id = f.case_id JOIN agencies a ON a.id = c.lead_agency_id
-        WHERE f.id = $1`,
-      [conferenceId],
-    );
+    const c = await ConferenceRepository.invitation(db, conferenceId);
     if (!c) throw new DomainError('not_found', 'Conference not found');
-    const attendees = await many<{ name: string; email: string | null }>(
-      db,
-      `SELECT a.name, a.email FROM conference_invitees i JOIN agencies a ON a.id = i.agency_id WHERE i.conference_id = $1 ORDER BY a.name`,
-      [conferenceId],
-    );
-    const link = this.notifications.linkFor({ caseId: c.case_id, conferenceId });
+    const attendees = await ConferenceRepository.attendees(db, conferenceId);
+    const link = this.notifications.linkFor({ caseId: c.caseId, conferenceId });
     return conferenceInvite({
       uid: conferenceUid(c.id),
       sequence: c.sequence,
-      start: new Date(c.scheduled_at),
-      durationMinutes: c.duration_minutes,
-      title: locale ? conferenceTitleIn(locale, c.reference) : conferenceTitle(c.reference),
+      start: new Date(c.scheduledAt),
+      durationMinutes: c.durationMinutes,
+      title: locale ? conferenceTitleIn(locale, c.caseReference) : conferenceTitle(c.caseReference),
       location: c.location ?? undefined,
       description: `${openLinkLabel(locale)}: ${link}`,
       url: link,
-      organizer: c.lead_email ? { name: c.lead_name, email: c.lead_email } : undefined,
+      organizer: c.leadEmail ? { name: c.leadName, email: c.leadEmail } : undefined,
       attendees: attendees.map((a) => ({ name: a.name, email: a.email ?? undefined })),
       method: c.status === 'cancelled' ? 'CANCEL' : 'REQUEST',
     });
@@ -367,38 +339,17 @@ export class ConferenceService {
 
   /** The conference as the API shows it. */
   async view(db: Db, conferenceId: string) {
-    const c = await one<ConferenceRow & {
-      reference: string;
-      minutes_text: string | null;
-      decisions: Decision[] | null;
-      minutes_recorded_at: Date | null;
-      created_at: Date;
-      updated_at: Date;
-    }>(
-      db,
-      `SELECT f.*, c.reference FROM conferences f JOIN cases c ON c.id = f.case_id WHERE f.id = $1`,
-      [conferenceId],
-    );
+    const c = await ConferenceRepository.detail(db, conferenceId);
     if (!c) throw new DomainError('not_found', 'Conference not found');
-    const invitees = await many<{ agencyId: string; agencyName: string; attended: boolean | null; apologies: string | null; recordedAt: Date | null }>(
-      db,
-      `SELECT i.agency_id AS "agencyId", a.name AS "agencyName", i.attended, i.apologies, i.recorded_at AS "recordedAt"
-         FROM conference_invitees i JOIN agencies a ON a.id = i.agency_id WHERE i.conference_id = $1 ORDER BY a.name, a.id`,
-      [conferenceId],
-    );
-    const actions = await many(
-      db,
-      `SELECT id AS "taskId", title, assignee_agency_id AS "agencyId", due_at AS "dueAt", status
-         FROM tasks WHERE conference_id = $1 ORDER BY created_at, id`,
-      [conferenceId],
-    );
+    const invitees = await ConferenceRepository.invitees(db, conferenceId);
+    const actions = await TaskRepository.conferenceActions(db, conferenceId);
     return {
       id: c.id,
-      caseId: c.case_id,
-      caseReference: c.reference,
-      title: conferenceTitle(c.reference),
-      scheduledAt: c.scheduled_at,
-      durationMinutes: c.duration_minutes,
+      caseId: c.caseId,
+      caseReference: c.caseReference,
+      title: conferenceTitle(c.caseReference),
+      scheduledAt: c.scheduledAt,
+      durationMinutes: c.durationMinutes,
       location: c.location,
       status: c.status,
       sequence: c.sequence,
@@ -406,49 +357,39 @@ export class ConferenceService {
       agencyIds: invitees.map((i) => i.agencyId),
       invitees,
       attendance: invitees.filter((i) => i.attended !== null).map((i) => ({ agencyId: i.agencyId, attended: i.attended, apologies: i.apologies })),
-      minutes: c.minutes_recorded_at
-        ? { text: c.minutes_text, decisions: c.decisions ?? [], actions, recordedAt: c.minutes_recorded_at }
+      minutes: c.minutesRecordedAt
+        ? { text: c.minutesText, decisions: c.decisions ?? [], actions, recordedAt: c.minutesRecordedAt }
         : null,
-      createdAt: c.created_at,
-      updatedAt: c.updated_at,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
     };
   }
 
   /** The conference row, if the actor may see its case (404 otherwise, whether unknown or hidden). */
-  private async load(db: Db, actor: Actor, conferenceId: string, lock = false): Promise<ConferenceRow> {
+  private async load(db: Db, actor: Actor, conferenceId: string, lock = false): Promise<Conference> {
     if (!isUuid(conferenceId)) throw new DomainError('not_found', 'Conference not found');
-    const row = await one<ConferenceRow>(
-      db,
-      `SELECT id, case_id, scheduled_at, duration_minutes, location, status, sequence FROM conferences WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
-      [conferenceId],
-    );
+    const row = await ConferenceRepository.get(db, conferenceId, { lock });
     if (!row) throw new DomainError('not_found', 'Conference not found');
     try {
-      await this.access.assertCase(db, actor, row.case_id);
+      await this.access.assertCase(db, actor, row.caseId);
     } catch {
       throw new DomainError('not_found', 'Conference not found');
     }
     return row;
   }
 
-  private async invitees(db: Db, conferenceId: string): Promise<Invitee[]> {
-    return many<Invitee>(
-      db,
-      `SELECT i.agency_id AS "agencyId", a.country, a.timezone FROM conference_invitees i JOIN agencies a ON a.id = i.agency_id
-        WHERE i.conference_id = $1 ORDER BY i.agency_id`,
-      [conferenceId],
-    );
+  private invitees(db: Db, conferenceId: string): Promise<Invitee[]> {
+    return ConferenceRepository.inviteeCalendars(db, conferenceId);
   }
 
   private async openAction(tx: Db, ctx: CaseContext, conferenceId: string, action: MinutesInput['actions'][number], now: Date): Promise<string> {
     const role = ctx.participants.find((p) => p.agency_id === action.agencyId)!.role;
     const spec: TaskSpec = { ...ACTION_SPEC, title: action.title, assignee: { role } };
-    const task = (await one<{ id: string }>(
+    const [task] = await TaskRepository.open(
       tx,
-      `INSERT INTO tasks (case_id, conference_id, task_key, title, assignee_role, assignee_agency_id, due_at, spec)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [ctx.case.id, conferenceId, spec.key, action.title, role, action.agencyId, action.dueAt, JSON.stringify(spec)],
-    ))!;
+      { caseId: ctx.case.id, instanceId: null, conferenceId, stateId: null, spec, dueAt: action.dueAt },
+      [action.agencyId],
+    );
     const base = { source: 'conference' as const, conference: conferenceId, task: spec.key };
     await this.reminders.insert(
       tx,
@@ -478,14 +419,10 @@ export class ConferenceService {
   }
 
   private async reevaluate(tx: Db, actor: Actor, caseId: string): Promise<void> {
-    const active = await many<{ id: string }>(tx, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active' ORDER BY created_at`, [caseId]);
-    for (const instance of active) await this.instances.reevaluate(tx, instance.id, { actor });
+    for (const instanceId of await InstanceRepository.activeIdsForCase(tx, caseId)) await this.instances.reevaluate(tx, instanceId, { actor });
   }
 
   private async logEvent(tx: Db, actor: Actor, caseId: string, type: string, data: Record<string, unknown>): Promise<void> {
-    await tx.query(
-      `INSERT INTO case_events (case_id, type, actor_user_id, actor_agency_id, data) VALUES ($1, $2, $3, $4, $5)`,
-      [caseId, type, actor.userId, actor.agencyId, JSON.stringify(data)],
-    );
+    await CaseEventRepository.append(tx, { caseId, type, actorUserId: actor.userId, actorAgencyId: actor.agencyId, data });
   }
 }

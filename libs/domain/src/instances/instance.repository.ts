@@ -143,4 +143,10 @@ export const InstanceRepository = {
     return row?.revision;
   },
   // ── end of the pathway administration block (H3) ──
+
+  /** The ids of the case's active instances, oldest first (H2, ConferenceService re-evaluates their guards). */
+  async activeIdsForCase(db: Db, caseId: string): Promise<string[]> {
+    const rows = await many<{ id: string }>(db, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active' ORDER BY created_at`, [caseId]);
+    return rows.map((r) => r.id);
+  },
 };

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
-import { one, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import { deliveryJobId, enqueue, type OutboxMessage } from '../outbox/outbox.js';
+import { DeliveryRepository } from './delivery.repository.js';
+import { NotificationRepository } from './notification.repository.js';
 
 export interface NotificationInput {
   caseId: string;
@@ -37,42 +39,30 @@ export class NotificationWriter {
 
   /** Returns the notification id, or undefined when the dedupe key was already used. */
   async create(tx: Db, input: NotificationInput): Promise<string | undefined> {
-    const created = await one<{ id: string; email: string | null; webhook_url: string | null }>(
-      tx,
-      `WITH n AS (
-         INSERT INTO notifications (case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id, agency_id)
-       SELECT n.id, a.email, a.webhook_url FROM n JOIN agencies a ON a.id = n.agency_id`,
-      [
-        input.caseId,
-        input.agencyId,
-        input.kind,
-        input.title,
-        this.linkFor(input),
-        input.taskId ?? null,
-        input.conferenceId ?? null,
-        input.reminderId ?? null,
-        input.dueAt ?? null,
-        JSON.stringify(input.rule),
-        input.dedupeKey,
-      ],
-    );
+    const created = await NotificationRepository.insert(tx, {
+      caseId: input.caseId,
+      agencyId: input.agencyId,
+      kind: input.kind,
+      title: input.title,
+      link: this.linkFor(input),
+      taskId: input.taskId ?? null,
+      conferenceId: input.conferenceId ?? null,
+      reminderId: input.reminderId ?? null,
+      dueAt: input.dueAt ?? null,
+      rule: input.rule,
+      dedupeKey: input.dedupeKey,
+    });
     if (!created) return undefined;
-    const channels = [created.webhook_url ? 'webhook' : null, created.email ? 'email' : null].filter(
+    const channels = [created.webhookUrl ? 'webhook' : null, created.email ? 'email' : null].filter(
       (c): c is string => c !== null,
     );
     if (channels.length > 0) {
-      const rows = (await tx.query(
-        `INSERT INTO deliveries (notification_id, channel) SELECT $1, unnest($2::text[]) RETURNING id`,
-        [created.id, channels],
-      )) as Array<{ id: string }>;
-      const messages: OutboxMessage[] = rows.map((r) => ({
+      const ids = await DeliveryRepository.insertForChannels(tx, created.id, channels);
+      const messages: OutboxMessage[] = ids.map((id) => ({
         kind: 'add',
         job: 'delivery.send',
-        jobId: deliveryJobId(r.id),
-        payload: { deliveryId: r.id },
+        jobId: deliveryJobId(id),
+        payload: { deliveryId: id },
       }));
       await enqueue(tx, messages);
     }

@@ -8,7 +8,9 @@ import type { Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { InstanceRepository, type InstanceRow } from '../instances/instance.repository.js';
 import { enqueue, reminderJobId, timerJobId } from '../outbox/outbox.js';
+import { ReminderRepository } from '../reminders/reminder.repository.js';
 import type { ReminderWriter } from '../reminders/reminder-writer.js';
+import { TaskRepository } from '../tasks/task.repository.js';
 import type { TaskWriter } from '../tasks/task-writer.js';
 import type { InstanceChanges } from './migration-changes.js';
 import type { InstanceHoldings } from './migration-instance-state.js';
@@ -56,18 +58,18 @@ export async function writeMigration(
     const fromNode = fromTree.byId.get(m.from)?.nodeId;
     const toNode = m.to === null ? undefined : toTree.byId.get(m.to)?.nodeId;
     if (!fromNode || !toNode || fromNode === toNode) continue;
-    await MigrationRepository.moveSettledTasks(tx, row.id, fromNode, toNode);
+    await TaskRepository.moveSettledToState(tx, row.id, fromNode, toNode);
   }
 
   const closeIds = changes.tasksToClose.map((c) => c.taskId);
   if (closeIds.length > 0) {
-    const closed = await MigrationRepository.cancelOpenTasks(tx, closeIds);
+    const closed = await TaskRepository.cancelOpen(tx, closeIds);
     await deps.reminders.cancelForTasks(tx, closed);
   }
 
   const rescheduled: string[] = [];
   for (const kept of changes.tasksKept) {
-    await MigrationRepository.moveKeptTask(tx, { taskId: kept.taskId, stateId: kept.stateId, title: kept.title, spec: kept.spec, dueAt: kept.newDueAt });
+    await TaskRepository.updateKept(tx, { taskId: kept.taskId, stateId: kept.stateId, title: kept.title, spec: kept.spec, dueAt: kept.newDueAt });
     if (!kept.remindersChanged) continue;
     const agencyId = w.holdings.openTasks.find((t) => t.id === kept.taskId)?.assignee_agency_id ?? null;
     await deps.reminders.cancelForTasks(tx, [kept.taskId]);
@@ -140,6 +142,6 @@ export async function writeMigration(
  */
 async function skipAlreadySent(tx: Db, taskIds: string[]): Promise<void> {
   if (taskIds.length === 0) return;
-  const skipped = await MigrationRepository.skipAlreadySentReminders(tx, taskIds);
+  const skipped = await ReminderRepository.skipAlreadySent(tx, taskIds);
   await enqueue(tx, skipped.map((r) => ({ kind: 'remove' as const, queue: QUEUE.reminders, jobId: reminderJobId(r.id, r.generation) })));
 }

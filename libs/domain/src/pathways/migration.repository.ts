@@ -65,36 +65,6 @@ export const MigrationRepository = {
     );
   },
 
-  /** Done and cancelled tasks of a renamed state move with it. */
-  async moveSettledTasks(db: Db, instanceId: string, fromStateId: string, toStateId: string): Promise<void> {
-    await many(db, `UPDATE tasks SET state_id = $3, updated_at = now() WHERE instance_id = $1 AND state_id = $2 AND status <> 'open'`, [
-      instanceId,
-      fromStateId,
-      toStateId,
-    ]);
-  },
-
-  /** Cancels the open ones of these tasks; returns the ids it cancelled. */
-  async cancelOpenTasks(db: Db, taskIds: string[]): Promise<string[]> {
-    const rows = await many<{ id: string }>(
-      db,
-      `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'open' RETURNING id`,
-      [taskIds],
-    );
-    return rows.map((r) => r.id);
-  },
-
-  /** A kept task moves to its new state id, title, rules and due date. */
-  async moveKeptTask(db: Db, task: { taskId: string; stateId: string; title: string; spec: unknown; dueAt: string | null }): Promise<void> {
-    await many(db, `UPDATE tasks SET state_id = $2, title = $3, spec = $4, due_at = $5, updated_at = now() WHERE id = $1`, [
-      task.taskId,
-      task.stateId,
-      task.title,
-      JSON.stringify(task.spec),
-      task.dueAt,
-    ]);
-  },
-
   /** Cancels an instance's pending rows of a timer; returns their ids. */
   async cancelPendingTimers(db: Db, instanceId: string, timerId: string): Promise<string[]> {
     const rows = await many<{ id: string }>(
@@ -116,21 +86,5 @@ export const MigrationRepository = {
       [timer.instanceId, timer.timerId, timer.event, timer.fireAt, timer.revision],
     );
     return row.id;
-  },
-
-  /**
-   * Skips pending reminders of these tasks that one already sent covers (same kind, agency and
-   * time); returns them, for their queue jobs to be removed.
-   */
-  async skipAlreadySentReminders(db: Db, taskIds: string[]): Promise<Array<{ id: string; generation: number }>> {
-    return many<{ id: string; generation: number }>(
-      db,
-      `UPDATE reminders n SET status = 'skipped', updated_at = now()
-        WHERE n.task_id = ANY($1::uuid[]) AND n.status = 'pending'
-          AND EXISTS (SELECT 1 FROM reminders s WHERE s.task_id = n.task_id AND s.status = 'sent'
-                       AND s.kind = n.kind AND s.agency_id = n.agency_id AND s.due_at = n.due_at)
-        RETURNING n.id, n.generation`,
-      [taskIds],
-    );
   },
 };

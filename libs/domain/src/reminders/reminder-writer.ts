@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { nextDeliveryTime, reminderSchedule, type TaskSpec } from '../../../engine/src/index.js';
 import { QUEUE } from '../../../core/src/queue/queue-registry.js';
-import { many, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import { enqueue, reminderJobId, type OutboxMessage } from '../outbox/outbox.js';
 import { agenciesWithRole, type CaseContext } from '../cases/case-context.js';
+import { ReminderRepository, type ReminderJobRef, type ReminderOwner } from './reminder.repository.js';
 
 export interface ReminderRule {
   source: 'task' | 'conference';
@@ -100,26 +101,11 @@ export class ReminderWriter {
   async insert(
     tx: Db,
     caseId: string,
-    owner: { taskId?: string; conferenceId?: string },
+    owner: ReminderOwner,
     planned: PlannedReminder[],
   ): Promise<number> {
     if (planned.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number; due_at: Date; status: string }>(
-      tx,
-      `INSERT INTO reminders (case_id, task_id, conference_id, agency_id, kind, due_at, rule, status)
-       SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[])
-       RETURNING id, generation, due_at, status`,
-      [
-        caseId,
-        owner.taskId ?? null,
-        owner.conferenceId ?? null,
-        planned.map((p) => p.agencyId),
-        planned.map((p) => p.kind),
-        planned.map((p) => p.dueAt.toISOString()),
-        planned.map((p) => JSON.stringify(p.rule)),
-        planned.map((p) => (p.skipped ? 'skipped' : 'pending')),
-      ],
-    );
+    const rows = await ReminderRepository.insert(tx, caseId, owner, planned);
     await enqueue(
       tx,
       rows
@@ -129,7 +115,7 @@ export class ReminderWriter {
           job: 'reminder.send',
           jobId: reminderJobId(r.id, r.generation),
           payload: { reminderId: r.id, generation: r.generation },
-          runAt: new Date(r.due_at),
+          runAt: new Date(r.dueAt),
         })),
     );
     return rows.filter((r) => r.status === 'pending').length;
@@ -146,30 +132,24 @@ export class ReminderWriter {
   async replan(
     tx: Db,
     caseId: string,
-    owner: { taskId?: string; conferenceId?: string },
+    owner: ReminderOwner,
     planned: PlannedReminder[],
     reason?: string,
   ): Promise<ReplanResult> {
-    const pending = await many<{ id: string; agency_id: string; kind: string; offset: string; due_at: Date }>(
-      tx,
-      `SELECT id, agency_id, kind, rule->>'offset' AS offset, due_at FROM reminders
-        WHERE status = 'pending' AND ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'}
-        ORDER BY id FOR NO KEY UPDATE`,
-      [owner.taskId ?? owner.conferenceId],
-    );
+    const pending = await ReminderRepository.lockPending(tx, owner);
     const keyOf = (agencyId: string, kind: string, offset: string) => `${agencyId}|${kind}|${offset}`;
-    const byKey = new Map(pending.map((p) => [keyOf(p.agency_id, p.kind, p.offset), p]));
+    const byKey = new Map(pending.map((p) => [keyOf(p.agencyId, p.kind, p.offset), p]));
     const moves: Array<{ id: string; dueAt: Date }> = [];
     const additions: PlannedReminder[] = [];
     for (const plan of planned) {
       const match = plan.skipped ? undefined : byKey.get(keyOf(plan.agencyId, plan.kind, plan.rule.offset));
       if (!match) {
         // Nothing pending to move: record it (skipped when its moment passed) unless a row says so already.
-        if (!plan.skipped || !(await this.hasRow(tx, owner, plan))) additions.push(plan);
+        if (!plan.skipped || !(await ReminderRepository.exists(tx, owner, plan))) additions.push(plan);
         continue;
       }
       byKey.delete(keyOf(plan.agencyId, plan.kind, plan.rule.offset));
-      if (new Date(match.due_at).getTime() !== plan.dueAt.getTime()) moves.push({ id: match.id, dueAt: plan.dueAt });
+      if (new Date(match.dueAt).getTime() !== plan.dueAt.getTime()) moves.push({ id: match.id, dueAt: plan.dueAt });
     }
     const moved = await this.move(tx, moves);
     const cancelled = await this.cancel(tx, [...byKey.values()].map((p) => p.id), reason);
@@ -180,14 +160,7 @@ export class ReminderWriter {
   /** Moves pending reminders to new times: generation + 1, old job removed, new job queued. */
   async move(tx: Db, moves: Array<{ id: string; dueAt: Date }>): Promise<number> {
     if (moves.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number; due_at: Date }>(
-      tx,
-      `UPDATE reminders r SET due_at = m.due_at, generation = r.generation + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS m(id, due_at)
-        WHERE r.id = m.id AND r.status = 'pending'
-        RETURNING r.id, r.generation, r.due_at`,
-      [moves.map((m) => m.id), moves.map((m) => m.dueAt.toISOString())],
-    );
+    const rows = await ReminderRepository.move(tx, moves);
     await enqueue(
       tx,
       rows.flatMap<OutboxMessage>((r) => [
@@ -197,7 +170,7 @@ export class ReminderWriter {
           job: 'reminder.send',
           jobId: reminderJobId(r.id, r.generation),
           payload: { reminderId: r.id, generation: r.generation },
-          runAt: new Date(r.due_at),
+          runAt: new Date(r.dueAt),
         },
       ]),
     );
@@ -206,47 +179,29 @@ export class ReminderWriter {
 
   /** Cancels pending reminders by id and removes their queued jobs. */
   cancel(tx: Db, ids: string[], reason?: string): Promise<number> {
-    return this.cancelWhere(tx, 'id = ANY($1::uuid[])', ids, reason);
+    return this.cancelPending(tx, { ids }, reason);
   }
 
   /** Cancels the pending reminders of these tasks and removes their queued jobs. */
   cancelForTasks(tx: Db, taskIds: string[], reason?: string): Promise<number> {
-    return this.cancelWhere(tx, 'task_id = ANY($1::uuid[])', taskIds, reason);
+    return this.cancelPending(tx, { taskIds }, reason);
   }
 
   /** Cancels the pending reminders of a conference itself (not of the tasks its minutes created). */
   cancelForConference(tx: Db, conferenceId: string): Promise<number> {
-    return this.cancelWhere(tx, 'conference_id = $1 AND task_id IS NULL', conferenceId);
+    return this.cancelPending(tx, { conferenceId });
   }
 
-  /** Cancels the pending reminders matching `condition` (with `$1` bound to `value`) and removes their jobs. */
-  private async cancelWhere(tx: Db, condition: string, value: string | string[], reason?: string): Promise<number> {
-    if (Array.isArray(value) && value.length === 0) return 0;
-    const rows = await many<{ id: string; generation: number }>(
-      tx,
-      `UPDATE reminders SET status = 'cancelled', updated_at = now(),
-              rule = CASE WHEN $2::text IS NULL THEN rule ELSE rule || jsonb_build_object('cancelled', $2::text) END
-        WHERE ${condition} AND status = 'pending' RETURNING id, generation`,
-      [value, reason ?? null],
-    );
+  private async cancelPending(tx: Db, which: Parameters<typeof ReminderRepository.cancelPending>[1], reason?: string): Promise<number> {
+    const rows = await ReminderRepository.cancelPending(tx, which, reason);
     await this.removeJobs(tx, rows);
     return rows.length;
   }
 
-  private async removeJobs(tx: Db, rows: Array<{ id: string; generation: number }>): Promise<void> {
+  private async removeJobs(tx: Db, rows: ReminderJobRef[]): Promise<void> {
     await enqueue(
       tx,
       rows.map<OutboxMessage>((r) => ({ kind: 'remove', queue: QUEUE.reminders, jobId: reminderJobId(r.id, r.generation) })),
     );
-  }
-
-  private async hasRow(tx: Db, owner: { taskId?: string; conferenceId?: string }, plan: PlannedReminder): Promise<boolean> {
-    const rows = await many(
-      tx,
-      `SELECT 1 FROM reminders WHERE ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'}
-          AND agency_id = $2 AND kind = $3 AND rule->>'offset' = $4 AND due_at = $5 LIMIT 1`,
-      [owner.taskId ?? owner.conferenceId, plan.agencyId, plan.kind, plan.rule.offset, plan.dueAt.toISOString()],
-    );
-    return rows.length > 0;
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { TaskSpec } from '../../../engine/src/index.js';
-import { many, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import { agenciesWithRole, type CaseContext } from '../cases/case-context.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
+import { TaskRepository } from './task.repository.js';
 
 export interface OpenedTask {
   id: string;
@@ -30,36 +31,23 @@ export class TaskWriter {
   ): Promise<OpenedTask[]> {
     const agencies = agenciesWithRole(ctx, input.spec.assignee.role);
     const agencyIds = agencies.length > 0 ? agencies.map((a) => a.agency_id) : [null];
-    const rows = await many<{ id: string; assignee_agency_id: string | null }>(
+    const rows = await TaskRepository.open(
       tx,
-      `INSERT INTO tasks (case_id, instance_id, conference_id, state_id, task_key, title, assignee_role, assignee_agency_id, due_at, spec)
-       SELECT $1, $2, $3, $4, $5, $6, $7, agency, $8, $9 FROM unnest($10::uuid[]) AS agency
-       RETURNING id, assignee_agency_id`,
-      [
-        ctx.case.id,
-        input.instanceId,
-        input.conferenceId ?? null,
-        input.stateId,
-        input.spec.key,
-        input.spec.title,
-        input.spec.assignee.role,
-        input.dueAt,
-        JSON.stringify(input.spec),
-        agencyIds,
-      ],
+      { caseId: ctx.case.id, instanceId: input.instanceId, conferenceId: input.conferenceId ?? null, stateId: input.stateId, spec: input.spec, dueAt: input.dueAt },
+      agencyIds,
     );
     for (const row of rows) {
       await this.reminders.scheduleForTask(
         tx,
         ctx,
-        { id: row.id, agencyId: row.assignee_agency_id, dueAt: input.dueAt, spec: input.spec },
+        { id: row.id, agencyId: row.agencyId, dueAt: input.dueAt, spec: input.spec },
         input.origin,
         now,
       );
-      if (row.assignee_agency_id) {
+      if (row.agencyId) {
         await this.notifications.create(tx, {
           caseId: ctx.case.id,
-          agencyId: row.assignee_agency_id,
+          agencyId: row.agencyId,
           kind: 'task_assigned',
           title: input.spec.title,
           taskId: row.id,
@@ -69,31 +57,19 @@ export class TaskWriter {
         });
       }
     }
-    return rows.map((r) => ({ id: r.id, agencyId: r.assignee_agency_id }));
+    return rows;
   }
 
   /** Cancels the open tasks of a state (when the pathway leaves it) and their pending reminders. */
   async cancelForState(tx: Db, instanceId: string, stateId: string, taskKey: string): Promise<string[]> {
-    const rows = await many<{ id: string }>(
-      tx,
-      `UPDATE tasks SET status = 'cancelled', updated_at = now()
-        WHERE instance_id = $1 AND state_id = $2 AND task_key = $3 AND status = 'open' RETURNING id`,
-      [instanceId, stateId, taskKey],
-    );
-    const ids = rows.map((r) => r.id);
+    const ids = await TaskRepository.cancelOpenOfState(tx, instanceId, stateId, taskKey);
     await this.reminders.cancelForTasks(tx, ids);
     return ids;
   }
 
   /** Cancels every open task of an instance (instance cancelled or case closed). */
   async cancelForInstance(tx: Db, instanceId: string): Promise<string[]> {
-    const rows = await many<{ id: string }>(
-      tx,
-      `UPDATE tasks SET status = 'cancelled', updated_at = now()
-        WHERE instance_id = $1 AND status = 'open' RETURNING id`,
-      [instanceId],
-    );
-    const ids = rows.map((r) => r.id);
+    const ids = await TaskRepository.cancelOpenOfInstance(tx, instanceId);
     await this.reminders.cancelForTasks(tx, ids);
     return ids;
   }

@@ -1,0 +1,129 @@
+import { many, one, single, type Db } from '../db.js';
+import type { RuleLike } from './notification-why.js';
+
+/** A notification to write: `link` already resolved, `rule` stored as JSON. */
+export interface NotificationRecord {
+  caseId: string;
+  agencyId: string;
+  kind: string;
+  title: string;
+  link: string;
+  taskId: string | null;
+  conferenceId: string | null;
+  reminderId: string | null;
+  dueAt: Date | null;
+  rule: Record<string, unknown>;
+  dedupeKey: string;
+}
+
+/** A notification as its agency's inbox lists it, with the caller's own read state. */
+export interface InboxNotification {
+  id: string;
+  kind: string;
+  title: string;
+  link: string;
+  caseId: string;
+  caseReference: string;
+  taskId: string | null;
+  conferenceId: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+  readAt: Date | null;
+  rule: RuleLike | null;
+}
+
+/** An SQL condition with its parameters (e.g. `AccessService.caseFilter` on the alias `c`). */
+export interface SqlFilter {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Owner of `notifications` and `notification_reads`. Visibility conditions on the case (alias `c`)
+ * come from the access rules; their placeholders start at `$3` (after agency and user).
+ */
+export const NotificationRepository = {
+  /**
+   * Inserts the notification unless its dedupe key was used; returns its id and its agency's
+   * external channels (email, webhook), or undefined when it already existed.
+   */
+  async insert(db: Db, n: NotificationRecord): Promise<{ id: string; email: string | null; webhookUrl: string | null } | undefined> {
+    return one<{ id: string; email: string | null; webhookUrl: string | null }>(
+      db,
+      `WITH n AS (
+         INSERT INTO notifications (case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, agency_id)
+       SELECT n.id, a.email, a.webhook_url AS "webhookUrl" FROM n JOIN agencies a ON a.id = n.agency_id`,
+      [n.caseId, n.agencyId, n.kind, n.title, n.link, n.taskId, n.conferenceId, n.reminderId, n.dueAt, JSON.stringify(n.rule), n.dedupeKey],
+    );
+  },
+
+  /** A page of the agency's inbox (visible cases only), newest first; `unreadOnly` keeps the user's unread ones. */
+  async inbox(
+    db: Db,
+    q: { agencyId: string; userId: string; cases: SqlFilter; unreadOnly: boolean; limit: number; offset: number },
+  ): Promise<{ items: InboxNotification[]; total: number; unread: number }> {
+    const visible = `n.agency_id = $1 AND ${q.cases.sql}`;
+    const params = [q.agencyId, q.userId, ...q.cases.params];
+    const mine = `FROM notifications n JOIN cases c ON c.id = n.case_id
+      LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $2`;
+    const filter = q.unreadOnly ? `${visible} AND r.read_at IS NULL` : visible;
+    const items = await many<InboxNotification>(
+      db,
+      `SELECT n.id, n.kind, n.title, n.link, n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId",
+              n.conference_id AS "conferenceId", n.due_at AS "dueAt", n.created_at AS "createdAt", r.read_at AS "readAt", n.rule
+         ${mine}
+        WHERE ${filter} ORDER BY n.created_at DESC, n.id LIMIT ${q.limit} OFFSET ${q.offset}`,
+      params,
+    );
+    const counts = await single<{ total: number; unread: number }>(
+      db,
+      `SELECT count(*) FILTER (WHERE ${q.unreadOnly ? 'r.read_at IS NULL' : 'true'})::int AS total,
+              count(*) FILTER (WHERE r.read_at IS NULL)::int AS unread
+         ${mine} WHERE ${visible}`,
+      params,
+    );
+    return { items, total: counts.total, unread: counts.unread };
+  },
+
+  /** True when the notification went to the agency and its case is visible (`cases` placeholders from `$3`). */
+  async isVisible(db: Db, notificationId: string, agencyId: string, cases: SqlFilter): Promise<boolean> {
+    const row = await one(
+      db,
+      `SELECT n.id FROM notifications n JOIN cases c ON c.id = n.case_id
+        WHERE n.id = $1 AND n.agency_id = $2 AND ${cases.sql}`,
+      [notificationId, agencyId, ...cases.params],
+    );
+    return row !== undefined;
+  },
+
+  /** Marks the notification read for the user; the first read counts (its time is returned either way). */
+  async markRead(db: Db, notificationId: string, userId: string): Promise<{ id: string; readAt: Date }> {
+    return single<{ id: string; readAt: Date }>(
+      db,
+      `WITH ins AS (
+         INSERT INTO notification_reads (notification_id, user_id) VALUES ($1, $2)
+         ON CONFLICT (user_id, notification_id) DO NOTHING RETURNING notification_id, read_at)
+       SELECT notification_id AS id, read_at AS "readAt" FROM ins
+       UNION ALL
+       SELECT notification_id, read_at FROM notification_reads WHERE notification_id = $1 AND user_id = $2
+       LIMIT 1`,
+      [notificationId, userId],
+    );
+  },
+
+  /** Marks every visible notification of the agency read for the user; returns how many were unread. */
+  async markAllRead(db: Db, agencyId: string, userId: string, cases: SqlFilter): Promise<number> {
+    const rows = await many(
+      db,
+      `INSERT INTO notification_reads (notification_id, user_id)
+       SELECT n.id, $2 FROM notifications n JOIN cases c ON c.id = n.case_id
+        WHERE n.agency_id = $1 AND ${cases.sql}
+       ON CONFLICT (user_id, notification_id) DO NOTHING RETURNING notification_id`,
+      [agencyId, userId, ...cases.params],
+    );
+    return rows.length;
+  },
+};
