@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/config.schema.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+import { REQUEST_ID } from './request-context.js';
 
 /**
  * Structured JSON logs with a request id (from `X-Request-Id` when sane, else a UUID), echoed in
