@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { answerClientErrors } from '../../../libs/core/src/http/client-error.js';
+import { CarryRequestId } from '../../../libs/core/src/http/carry-request-id.interceptor.js';
 import { DomainError } from '../../../libs/core/src/http/domain-error.js';
 import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
 import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
@@ -27,7 +28,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
   });
   app.use(refuseUnsafeInput);
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalInterceptors(new RetryReadsOnConnectionLoss());
+  app.useGlobalInterceptors(new CarryRequestId(), new RetryReadsOnConnectionLoss());
   serveWebApp(app);
 
   const document = SwaggerModule.createDocument(

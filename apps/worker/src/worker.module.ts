@@ -10,14 +10,16 @@ import { ReminderProcessor } from './reminders/reminder.processor.js';
 import { DeliveryProcessor } from './deliveries/delivery.processor.js';
 import { DeliverySender } from './deliveries/delivery-sender.service.js';
 import { DeliveryStore } from './deliveries/delivery-store.js';
+import { workerHostProvider } from './jobs/worker-host.provider.js';
 
+/** The worker's services; the processors register their queues' handlers with the worker host (`workerHostProvider`). */
 export const WORKER_PROVIDERS = [OutboxRelay, TimerProcessor, Reconciler, ReminderProcessor, DeliveryStore, DeliverySender, DeliveryProcessor, Housekeeping];
 
 @Module({})
 export class WorkerModule {
   /** The background processors, to import into an app that already has the core and domain modules. */
   static forFeature(): DynamicModule {
-    return { module: WorkerModule, providers: WORKER_PROVIDERS, exports: WORKER_PROVIDERS };
+    return { module: WorkerModule, providers: [...WORKER_PROVIDERS, workerHostProvider], exports: WORKER_PROVIDERS };
   }
 
   /** A standalone worker process. */
@@ -25,7 +27,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config), DomainModule.forRoot(config)],
-      providers: WORKER_PROVIDERS,
+      providers: [...WORKER_PROVIDERS, workerHostProvider],
     };
   }
 }

@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
 import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import type { AnyWorker } from '../../../../libs/core/src/queue/queue-backend.js';
 import { backoffDelay } from '../../../../libs/notifications/src/index.js';
 import { deliveriesTotal } from '../../../../libs/core/src/metrics/metrics.js';
 import { DELIVERY_MAX_ATTEMPTS } from '../../../../libs/domain/src/notifications/delivery-policy.js';
 import { DeliveryFailed, deliveryBackoffStrategy, deliveryTiming } from './delivery-backoff.js';
 import { DeliverySender } from './delivery-sender.service.js';
 import { DeliveryStore } from './delivery-store.js';
+import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
 
 export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
 
@@ -19,39 +17,30 @@ export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
  * (attempts, last status and error); a failure is thrown so BullMQ retries it with exponential
  * backoff and full jitter. The row's attempt count — not the job's, which restarts when the
  * reconciler arms a lost job again — decides the last attempt, after which the delivery is `dead`,
- * which the case's reminders and timeline show.
+ * which the case's reminders and timeline show. The worker host runs the queue, with the custom
+ * backoff strategy the job options name.
  */
 @Injectable()
-export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries> {
+  readonly queue = QUEUE.deliveries;
   private readonly logger = new Logger(DeliveryProcessor.name);
   private readonly baseMs = deliveryTiming().baseMs;
-  private worker?: AnyWorker;
 
   constructor(
-    private readonly queues: QueueService,
     private readonly store: DeliveryStore,
     private readonly sender: DeliverySender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const worker = this.queues.connection.makeWorker(QUEUE.deliveries, (job: Job) => this.process(job), {
+  registration(): QueueRegistration<typeof QUEUE.deliveries> {
+    return {
       concurrency: this.config.workerConcurrency,
-      autorun: false,
-    });
-    // makeWorker takes no settings; the custom backoff is read from the worker's options when a job fails.
-    worker.opts.settings = { ...worker.opts.settings, backoffStrategy: deliveryBackoffStrategy(this.baseMs) };
-    worker.run().catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'delivery worker stopped'));
-    this.worker = worker;
+      backoffStrategy: deliveryBackoffStrategy(this.baseMs),
+      handlers: { 'delivery.send': (payload) => this.send(payload) },
+    };
   }
 
-  /** Before the database and queue connections close: a send in flight finishes (or times out) first. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-  }
-
-  async process(job: Job): Promise<DeliveryOutcome> {
-    const { deliveryId } = job.data as JobPayloads['delivery.send'];
+  async send({ deliveryId }: JobPayloads['delivery.send']): Promise<DeliveryOutcome> {
     const delivery = await this.store.load(deliveryId);
     if (!delivery || delivery.status === 'delivered' || delivery.status === 'dead') return 'skipped';
     const outcome = await this.sender.send(delivery);

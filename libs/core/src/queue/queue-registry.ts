@@ -1,6 +1,7 @@
 /**
- * Every queue and job Convene runs, in one place. Queue names are stored in Redis and PostgreSQL:
- * NEVER rename one casually — jobs waiting under the old name would be stranded.
+ * Every queue Convene runs, in one place (its jobs and their payload schemas: job-catalog.ts).
+ * Queue names are stored in Redis and PostgreSQL: NEVER rename one casually — jobs waiting under
+ * the old name would be stranded.
  */
 export const QUEUE = {
   /** Pathway timers (`after` delays): fire an event into an instance. */
@@ -13,21 +14,8 @@ export const QUEUE = {
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
-/** Job payloads by job name. Handlers re-load the record and return early if the world moved on. */
-export interface JobPayloads {
-  'timer.fire': { instanceId: string; timerRowId: string; timerId: string; event: string; revision: number };
-  'reminder.send': { reminderId: string; generation: number };
-  'delivery.send': { deliveryId: string };
-}
-
-export type JobName = keyof JobPayloads;
-
-/** Which queue carries each job. */
-export const JOB_QUEUE: { [J in JobName]: QueueName } = {
-  'timer.fire': QUEUE.timers,
-  'reminder.send': QUEUE.reminders,
-  'delivery.send': QUEUE.deliveries,
-};
+/** Job names, payloads (schemas in the job catalog) and which queue carries each job. */
+export { JOB_QUEUE, type JobName, type JobPayloads } from './job-catalog.js';
 
 export const ALL_QUEUES = Object.values(QUEUE);
 

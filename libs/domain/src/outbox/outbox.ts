@@ -1,5 +1,6 @@
 import type { Db } from '../db.js';
 import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
+import { withRequestId } from '../../../core/src/queue/job-catalog.js';
 import { DELIVERY_JOB_OPTIONS } from '../notifications/delivery-policy.js';
 
 /** NOTIFY channel of the outbox trigger (migration 1764000003000 names it too). */
@@ -12,7 +13,8 @@ export type OutboxMessage =
 
 /**
  * Writes outbox rows inside the caller's transaction; a trigger on the table NOTIFYs the relay at
- * commit so it wakes at once. Nothing reaches the queue unless the transaction commits.
+ * commit so it wakes at once. Nothing reaches the queue unless the transaction commits. Each job's
+ * payload carries the current request id (see `withRequestId`).
  */
 export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -24,7 +26,7 @@ export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> 
     if (m.kind === 'add') {
       topics.push(`add:${m.job}`);
       ids.push(m.jobId);
-      payloads.push(JSON.stringify(m.payload));
+      payloads.push(JSON.stringify(withRequestId(m.payload)));
       runAts.push(m.runAt ? m.runAt.toISOString() : null);
     } else {
       topics.push(`remove:${m.queue}`);
