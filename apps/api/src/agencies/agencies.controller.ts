@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
@@ -7,10 +7,11 @@ import { AgencyService } from '../../../../libs/domain/src/identity/agency.servi
 import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Agency, AgencyList } from './agencies.responses.js';
 
 const timezone = z.string().max(64).refine((tz) => {
   try {
@@ -76,7 +77,7 @@ export class AgenciesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create an agency (administrators). Private and loopback webhook URLs are allowed.' })
   @ApiZodBody(CreateAgency)
-  @ApiCreatedResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiZodCreated(Agency, { description: 'The agency; the webhook secret is never returned' })
   @ApiProblems(400, 401, 403, 409)
   async create(@Body(zodBody(CreateAgency)) body: z.infer<typeof CreateAgency>, @CurrentActor() actor: Actor) {
     const agency = await this.agencies.create(body);
@@ -93,7 +94,7 @@ export class AgenciesController {
       '`sha256=<new>,sha256=<old>`. An inactive agency (`active: false`) gets no deliveries (recorded as skipped) and cannot join new cases (422).',
   })
   @ApiZodBody(UpdateAgency)
-  @ApiOkResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiZodOk(Agency, { description: 'The agency; the webhook secret is never returned' })
   @ApiProblems(400, 401, 403, 404, 409)
   update(
     @Param('id', new ZodPipe(uuid, 'Agency id')) id: string,
@@ -105,7 +106,7 @@ export class AgenciesController {
 
   @Get()
   @ApiOperation({ summary: 'List the agencies of the partnership' })
-  @ApiOkResponse({ description: '`{items: [...]}`' })
+  @ApiZodOk(AgencyList, { description: '`{items: [...]}`' })
   @ApiProblems(401)
   async list() {
     return { items: await this.agencies.list() };
@@ -113,6 +114,7 @@ export class AgenciesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One agency' })
+  @ApiZodOk(Agency)
   @ApiProblems(401, 404)
   get(@Param('id', new ZodPipe(uuid, 'Agency id')) id: string) {
     return this.agencies.get(id);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -11,8 +11,9 @@ import { USER_ROLES, type Actor } from '../../../../libs/domain/src/identity/act
 import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
 import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import { CurrentActor, Roles, type AuthedRequest } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
+import { User, UserList } from './users.responses.js';
 
 export const CreateUser = z
   .object({
@@ -47,7 +48,7 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create a user (administrators)' })
   @ApiZodBody(CreateUser)
-  @ApiCreatedResponse({ description: '`{id, email, name, agencyId, roles}`' })
+  @ApiZodCreated(User, { description: '`{id, email, name, agencyId, roles}`' })
   @ApiProblems(400, 401, 403, 409, 422)
   async create(@Body(zodBody(CreateUser)) body: z.infer<typeof CreateUser>, @CurrentActor() actor: Actor) {
     return this.ds.transaction(async (tx) => {
@@ -65,7 +66,7 @@ export class UsersController {
       'The last active administrator cannot be demoted or deactivated (422).',
   })
   @ApiZodBody(UpdateUser)
-  @ApiOkResponse({ description: '`{id, email, name, agencyId, roles, active, createdAt}`' })
+  @ApiZodOk(User, { description: '`{id, email, name, agencyId, roles, active, createdAt}`' })
   @ApiProblems(400, 401, 403, 404, 422)
   update(
     @Param('id', new ZodPipe(uuid, 'User id')) id: string,
@@ -99,6 +100,7 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'List users (administrators)' })
+  @ApiZodOk(UserList)
   @ApiProblems(401, 403)
   async list() {
     return { items: await this.identity.listUsers() };
@@ -106,6 +108,7 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One user (administrators)' })
+  @ApiZodOk(User)
   @ApiProblems(401, 403, 404)
   get(@Param('id', new ZodPipe(uuid, 'User id')) id: string) {
     return this.identity.getUser(id);
