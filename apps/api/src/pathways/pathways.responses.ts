@@ -183,7 +183,10 @@ const MigrationItemShape = {
   warnings: z.array(z.string()),
 };
 
-export const MigrationItem = named('MigrationItem', z.object(MigrationItemShape), "One instance's migration: where each state goes, which tasks, timers and reminders close, stay or open");
+export const MigrationItem = named(
+  'MigrationItem',
+  z.object({ ...MigrationItemShape, revision: z.number().int().optional().describe('When ok: the revision the instance would have after the migration') }),
+  "One instance's migration: where each state goes, which tasks, timers and reminders close, stay or open");
 export const AppliedMigrationItem = named(
   'AppliedMigrationItem',
   z.object({ ...MigrationItemShape, applied: z.boolean(), revision: z.number().int().nullable() }),

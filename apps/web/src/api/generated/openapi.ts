@@ -1701,6 +1701,8 @@ export interface components {
             }[];
             errors: string[];
             warnings: string[];
+            /** @description When ok: the revision the instance would have after the migration */
+            revision?: number;
         };
         AppliedMigrationItem: {
             instanceId: string;
