@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { answerClientErrors } from '../../../libs/core/src/http/client-error.js';
 import { CarryRequestId } from '../../../libs/core/src/http/carry-request-id.interceptor.js';
 import { DomainError } from '../../../libs/core/src/http/domain-error.js';
 import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
+import { createOpenApiDocument } from './openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
 import { unsafeInputErrors } from '../../../libs/core/src/http/safe-input.js';
 
@@ -31,19 +32,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.useGlobalInterceptors(new CarryRequestId(), new RetryReadsOnConnectionLoss());
   serveWebApp(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Convene API')
-      .setDescription(
-        'Multi-agency case conferences: pathways, tasks, conferences and reminders. Errors are ' +
-          '`application/problem+json` (RFC 9457).',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
 
 /**

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
 import { AgencyService } from '../../../../libs/domain/src/identity/agency.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
+import { Agency, AgencyList } from './agencies.responses.js';
 
 const timezone = z.string().max(64).refine((tz) => {
   try {
@@ -69,7 +70,7 @@ export class AgenciesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create an agency (administrators). Private and loopback webhook URLs are allowed.' })
   @ApiZodBody(CreateAgency)
-  @ApiCreatedResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiZodCreated(Agency, { description: 'The agency; the webhook secret is never returned' })
   @ApiProblems(400, 401, 403, 409)
   create(@Body(zodBody(CreateAgency)) body: z.infer<typeof CreateAgency>, @CurrentActor() actor: Actor) {
     return this.agencies.create(actor, body);
@@ -84,7 +85,7 @@ export class AgenciesController {
       '`sha256=<new>,sha256=<old>`. An inactive agency (`active: false`) gets no deliveries (recorded as skipped) and cannot join new cases (422).',
   })
   @ApiZodBody(UpdateAgency)
-  @ApiOkResponse({ description: 'The agency; the webhook secret is never returned' })
+  @ApiZodOk(Agency, { description: 'The agency; the webhook secret is never returned' })
   @ApiProblems(400, 401, 403, 404, 409)
   update(
     @Param('id', new ZodPipe(uuid, 'Agency id')) id: string,
@@ -96,7 +97,7 @@ export class AgenciesController {
 
   @Get()
   @ApiOperation({ summary: 'List the agencies of the partnership' })
-  @ApiOkResponse({ description: '`{items: [...]}`' })
+  @ApiZodOk(AgencyList, { description: '`{items: [...]}`' })
   @ApiProblems(401)
   async list() {
     return { items: await this.agencies.list() };
@@ -104,6 +105,7 @@ export class AgenciesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One agency' })
+  @ApiZodOk(Agency)
   @ApiProblems(401, 404)
   get(@Param('id', new ZodPipe(uuid, 'Agency id')) id: string) {
     return this.agencies.get(id);

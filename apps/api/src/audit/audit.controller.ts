@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import { Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination, uuid } from '../common/schemas.js';
+import { AuditList } from './audit.responses.js';
 
 const AuditQuery = z
   .object({
@@ -28,7 +29,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'The audit log (administrators): every read of case detail and every write, newest first' })
   @ApiZodQuery(AuditQuery)
-  @ApiOkResponse({ description: '`{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total}`' })
+  @ApiZodOk(AuditList, { description: '`{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total}`' })
   @ApiProblems(400, 401, 403)
   list(@Query(zodQuery(AuditQuery)) q: z.infer<typeof AuditQuery>) {
     return this.audit.query(q);

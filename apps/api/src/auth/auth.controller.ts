@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
@@ -9,8 +9,9 @@ import { SessionService } from '../../../../libs/domain/src/identity/session.ser
 import { SsoService } from '../../../../libs/domain/src/identity/sso.service.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodOk } from '../common/openapi.js';
 import { CurrentActor, Public, type AuthedRequest } from './auth.decorators.js';
+import { AuthConfig, CurrentUser, LoginResponse, SsoLoginResponse, TokenPair } from './auth.responses.js';
 
 const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(200) }).strict();
 const secretToken = z.string().min(20).max(200);
@@ -60,7 +61,7 @@ export class AuthController {
       'The access token lives `expiresIn` seconds (at most 900); see docs/identity.md.',
   })
   @ApiZodBody(LoginBody)
-  @ApiOkResponse({ description: '`{accessToken, refreshToken, expiresIn, user: {id, email, name, agencyId, roles, active, createdAt}}`' })
+  @ApiZodOk(LoginResponse, { description: '`{accessToken, refreshToken, expiresIn, user: {id, email, name, agencyId, roles, active, createdAt}}`' })
   @ApiProblems(400, 401, 429)
   login(@Body(zodBody(LoginBody)) body: z.infer<typeof LoginBody>, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
     return withRetryAfter(res, () => this.identity.login(body.email, body.password, req.ip));
@@ -74,7 +75,7 @@ export class AuthController {
     description: 'A refresh token works once. Presenting a spent one again revokes the whole session (reuse detection) → 401.',
   })
   @ApiZodBody(RefreshBody)
-  @ApiOkResponse({ description: '`{accessToken, refreshToken, expiresIn}`' })
+  @ApiZodOk(TokenPair, { description: '`{accessToken, refreshToken, expiresIn}`' })
   @ApiProblems(400, 401)
   refresh(@Body(zodBody(RefreshBody)) body: z.infer<typeof RefreshBody>) {
     return this.sessions.refresh(body.refreshToken);
@@ -123,7 +124,7 @@ export class AuthController {
   @Public()
   @Get('config')
   @ApiOperation({ summary: 'What the login page offers: whether single sign-on is configured' })
-  @ApiOkResponse({ description: '`{sso: boolean, accessTokenTtlSeconds}`' })
+  @ApiZodOk(AuthConfig, { description: '`{sso: boolean, accessTokenTtlSeconds}`' })
   config() {
     return this.sso.loginConfig();
   }
@@ -161,7 +162,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Single sign-on: trade the one-time code (valid a minute) for a session' })
   @ApiZodBody(ExchangeBody)
-  @ApiOkResponse({ description: '`{accessToken, refreshToken, expiresIn, user}`' })
+  @ApiZodOk(SsoLoginResponse, { description: '`{accessToken, refreshToken, expiresIn, user}`' })
   @ApiProblems(400, 401)
   exchange(@Body(zodBody(ExchangeBody)) body: z.infer<typeof ExchangeBody>) {
     return this.sso.exchange(body.code);
@@ -180,7 +181,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The logged-in user' })
-  @ApiOkResponse({ description: '`{id, email, name, agencyId, roles}`' })
+  @ApiZodOk(CurrentUser, { description: '`{id, email, name, agencyId, roles}`' })
   @ApiProblems(401)
   me(@CurrentActor() actor: Actor) {
     return this.identity.me(actor);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -12,9 +12,10 @@ import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idem
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { InstanceService } from '../../../../libs/domain/src/instances/instance.service.js';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
+import { CaseCreated, CaseDetail, CaseList, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
 
 const keyDates = z
   .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'a camelCase key date name, e.g. releaseDate'), isoDate.or(z.iso.datetime({ offset: true })).nullable())
@@ -79,7 +80,7 @@ export class CasesController {
   @Post()
   @ApiOperation({ summary: 'Open a case (case managers). The lead agency takes part as coordinator unless listed.' })
   @ApiZodBody(CreateCase)
-  @ApiCreatedResponse({
+  @ApiZodCreated(CaseCreated, {
     description:
       'The case, with a readable reference such as CNV-2026-0001 and status "open"; `possibleRepeatOf` lists cases of the same person opened in the last 12 months that the caller can see (a repeat referral, DOMAIN practice)',
   })
@@ -92,7 +93,7 @@ export class CasesController {
   @Get()
   @ApiOperation({ summary: 'Cases the caller may see, newest first, with filters and pagination' })
   @ApiZodQuery(CaseQuery)
-  @ApiOkResponse({ description: '`{items, total, limit, offset}`' })
+  @ApiZodOk(CaseList, { description: '`{items, total, limit, offset}`' })
   @ApiProblems(400, 401)
   list(@Query(zodQuery(CaseQuery)) query: z.infer<typeof CaseQuery>, @CurrentActor() actor: Actor) {
     return this.cases.list(actor, query);
@@ -103,6 +104,7 @@ export class CasesController {
     summary: 'Case detail: participants, key dates, each pathway with its state and the events allowed now',
     description: 'Each pathway carries `allowedEvents` (guards pass now) and `availableEvents` (every event of the current state, refused ones with `enabled: false` and the reason).',
   })
+  @ApiZodOk(CaseDetail)
   @ApiProblems(401, 404)
   detail(@Param('id', caseId) id: string, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
     return this.ds.transaction((tx) => this.cases.detail(tx, actor, id, { requestId }));
@@ -111,6 +113,7 @@ export class CasesController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change key dates (null removes one); guards that read them are re-evaluated' })
   @ApiZodBody(UpdateCase)
+  @ApiZodOk(CaseDetail)
   @ApiProblems(400, 401, 403, 404)
   async update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
     return this.ds.transaction(async (tx) => {
@@ -122,7 +125,7 @@ export class CasesController {
   @Post(':id/participants')
   @ApiOperation({ summary: 'Add an agency in a role; open tasks waiting for that role are assigned to it' })
   @ApiZodBody(Participant)
-  @ApiCreatedResponse({ description: '`{caseId, agencyId, role, assignedTasks}`' })
+  @ApiZodCreated(ParticipantAdded, { description: '`{caseId, agencyId, role, assignedTasks}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   addParticipant(
@@ -136,7 +139,7 @@ export class CasesController {
 
   @Delete(':id/participants/:agencyId')
   @ApiOperation({ summary: 'Remove an agency: it loses access; its open tasks are reassigned within the role or cancelled' })
-  @ApiOkResponse({ description: '`{reassigned, cancelled}`' })
+  @ApiZodOk(ParticipantRemoved, { description: '`{reassigned, cancelled}`' })
   @ApiProblems(401, 403, 404, 422)
   removeParticipant(
     @Param('id', caseId) id: string,
@@ -149,7 +152,7 @@ export class CasesController {
   @Post(':id/pathways')
   @ApiOperation({ summary: 'Start a pathway on the case with its published version' })
   @ApiZodBody(StartPathway)
-  @ApiCreatedResponse({ description: '`{instanceId, key, version, state, status, revision}`' })
+  @ApiZodCreated(PathwayStarted, { description: '`{instanceId, key, version, state, status, revision}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   startPathway(
@@ -177,7 +180,7 @@ export class CasesController {
   @ApiIdempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'The instance revision you saw; 409 when it changed' })
   @ApiZodBody(SendEvent)
-  @ApiOkResponse({ description: '`{instanceId, state, status, allowedEvents, availableEvents, revision}`: allowedEvents are the events whose guards pass now; availableEvents adds the refused ones with `enabled: false` and the reason' })
+  @ApiZodOk(EventResult, { description: '`{instanceId, state, status, allowedEvents, availableEvents, revision}`: allowedEvents are the events whose guards pass now; availableEvents adds the refused ones with `enabled: false` and the reason' })
   @ApiProblems(400, 401, 404, 409, 422)
   async sendEvent(
     @Param('id', caseId) id: string,

@@ -49,3 +49,6 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'Refused: the reason is in detail',
   429: 'Too many requests',
 };
+
+
+export { ApiZodCreated, ApiZodOk, ApiZodResponse, named, responseComponents, responseSchemas } from '../../../../libs/core/src/http/response-schemas.js';

@@ -1,15 +1,16 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { isValidDuration, parseDuration } from '../../../../libs/engine/src/index.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { isoDateTime, shortText, uuid } from '../common/schemas.js';
+import { Conference, ConferenceList } from './conferences.responses.js';
 
 const when = isoDateTime.transform((v) => new Date(v));
 
@@ -74,7 +75,7 @@ export class ConferencesController {
       'Invites the agencies (default: every participant) with a conference_invitation and an .ics, plans reminders before the meeting, and sets the case key date conferenceDate to the next scheduled conference, so due dates counted from it follow.',
   })
   @ApiZodBody(ScheduleConference)
-  @ApiCreatedResponse({ description: 'The conference: `{id, caseId, scheduledAt, durationMinutes, location, status, sequence, agencyIds, invitees, attendance, minutes}`' })
+  @ApiZodCreated(Conference, { description: 'The conference: `{id, caseId, scheduledAt, durationMinutes, location, status, sequence, agencyIds, invitees, attendance, minutes}`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
@@ -83,7 +84,7 @@ export class ConferencesController {
 
   @Get('cases/:id/conferences')
   @ApiOperation({ summary: "The case's conferences, latest first" })
-  @ApiOkResponse({ description: '`{items: [conference]}`' })
+  @ApiZodOk(ConferenceList, { description: '`{items: [conference]}`' })
   @ApiProblems(401, 404)
   list(@Param('id', caseId) id: string, @CurrentActor() actor: Actor) {
     return this.conferences.list(actor, id);
@@ -91,6 +92,7 @@ export class ConferencesController {
 
   @Get('conferences/:id')
   @ApiOperation({ summary: 'One conference with invitees, attendance and minutes' })
+  @ApiZodOk(Conference)
   @ApiProblems(401, 404)
   get(@Param('id', conferenceId) id: string, @CurrentActor() actor: Actor) {
     return this.conferences.get(actor, id);
@@ -103,6 +105,7 @@ export class ConferencesController {
       'SEQUENCE goes up; its reminders and the due dates counted back from it move in the same transaction; each invitee gets conference_changed.',
   })
   @ApiZodBody(MoveConference)
+  @ApiZodOk(Conference)
   @ApiProblems(400, 401, 403, 404, 409)
   move(@Param('id', conferenceId) id: string, @Body(zodBody(MoveConference)) body: z.infer<typeof MoveConference>, @CurrentActor() actor: Actor) {
     return this.conferences.reschedule(actor, id, body);
@@ -116,6 +119,7 @@ export class ConferencesController {
       'Its pending reminders are cancelled; each invitee gets conference_changed and its calendar file turns into METHOD:CANCEL with a higher SEQUENCE; conferenceDate moves to the next conference still ahead.',
   })
   @ApiZodBody(CancelConference)
+  @ApiZodOk(Conference)
   @ApiProblems(400, 401, 403, 404, 409)
   @ApiIdempotent()
   cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
@@ -126,6 +130,7 @@ export class ConferencesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record whether an agency attended (case managers); quorum guards are re-evaluated' })
   @ApiZodBody(Attendance)
+  @ApiZodOk(Conference)
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
@@ -136,6 +141,7 @@ export class ConferencesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record minutes (case managers): the conference is held; each action becomes a task for its agency, with reminders' })
   @ApiZodBody(Minutes)
+  @ApiZodOk(Conference)
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {

@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { NotificationService } from '../../../../libs/domain/src/notifications/notification.service.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination, uuid } from '../common/schemas.js';
+import { NotificationList, NotificationRead, NotificationsRead } from './notifications.responses.js';
 
 export const NotificationQuery = z
   .object({
@@ -28,7 +29,7 @@ export class NotificationsController {
       '`readAt` is the caller\'s own (read state is per person); `unread` counts the caller\'s unread ones, `total` those matching the query. `?unread=true` lists only unread ones.',
   })
   @ApiZodQuery(NotificationQuery)
-  @ApiOkResponse({
+  @ApiZodOk(NotificationList, {
     description:
       '`{items: [{id, kind, title, link, caseId, caseReference, taskId, conferenceId, dueAt, createdAt, readAt, why, rule}], total, unread}`',
   })
@@ -40,7 +41,7 @@ export class NotificationsController {
   @Post('read-all')
   @HttpCode(200)
   @ApiOperation({ summary: "Mark all of the agency's notifications read, for the caller" })
-  @ApiOkResponse({ description: '`{updated}`' })
+  @ApiZodOk(NotificationsRead, { description: '`{updated}`' })
   @ApiProblems(401)
   readAll(@CurrentActor() actor: Actor) {
     return this.notifications.markAllRead(actor);
@@ -49,7 +50,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark one notification read, for the caller (colleagues keep their own read state)' })
-  @ApiOkResponse({ description: '`{id, readAt}`' })
+  @ApiZodOk(NotificationRead, { description: '`{id, readAt}`' })
   @ApiProblems(401, 404)
   read(@Param('id', new ZodPipe(uuid, 'Notification id')) id: string, @CurrentActor() actor: Actor) {
     return this.notifications.markRead(actor, id);

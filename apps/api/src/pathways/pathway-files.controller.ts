@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
@@ -7,8 +7,9 @@ import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
 import { PATHWAY_KEY } from '../../../../libs/domain/src/pathways/pathway-import.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { pathwayKeyPipe, versionPipe } from './pathways.controller.js';
+import { PathwayDefinition as PathwayDefinitionFile, PathwayImported } from './pathways.responses.js';
 
 const ImportBody = z
   .object({
@@ -29,7 +30,7 @@ export class PathwayFilesController {
   @Get(':key/versions/:version/export')
   @ApiOperation({ summary: 'Download a version as a workflows/-format JSON file (`<key>.json`), ready to import or to put in workflows/' })
   @ApiProduces('application/json')
-  @ApiOkResponse({ description: 'The definition `{key, title, description?, machine}` as an attachment' })
+  @ApiZodOk(PathwayDefinitionFile, { description: 'The definition `{key, title, description?, machine}` as an attachment' })
   @ApiProblems(401, 404)
   async export(@Param('key', pathwayKeyPipe) key: string, @Param('version', versionPipe) version: number, @Res({ passthrough: true }) res: Response) {
     const file = await this.catalog.exportFile(key, version);
@@ -50,7 +51,7 @@ export class PathwayFilesController {
       'inline code) are refused by name. The first version of a new key creates the pathway.',
   })
   @ApiZodBody(ImportBody)
-  @ApiCreatedResponse({ description: '`{key, version, status: "draft", checksum, createdPathway, definition}`' })
+  @ApiZodCreated(PathwayImported, { description: '`{key, version, status: "draft", checksum, createdPathway, definition}`' })
   @ApiProblems(400, 401, 403, 422)
   import(@Body(zodBody(ImportBody)) body: z.infer<typeof ImportBody>, @CurrentActor() actor: Actor) {
     return this.catalog.importDraft(actor, body);

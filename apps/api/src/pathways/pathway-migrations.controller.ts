@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayMigrationService } from '../../../../libs/domain/src/pathways/pathway-migration.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination, uuid } from '../common/schemas.js';
 import { pathwayKeyPipe } from './pathways.controller.js';
+import { MigrationApplied, MigrationDryRun, PathwayInstances } from './pathways.responses.js';
 
 const stateRef = z.string().trim().min(1).max(200);
 const versionNumber = z.number().int().min(1).max(1_000_000);
@@ -57,7 +58,7 @@ export class PathwayMigrationsController {
   @Get(':key/instances')
   @ApiOperation({ summary: 'Instances of a pathway by version (default: the running ones), and how many run on each version' })
   @ApiZodQuery(InstancesQuery)
-  @ApiOkResponse({ description: '`{items: [{instanceId, caseId, caseReference, version, state, status, revision, updatedAt}], byVersion: [{version, active}]}`' })
+  @ApiZodOk(PathwayInstances, { description: '`{items: [{instanceId, caseId, caseReference, version, state, status, revision, updatedAt}], byVersion: [{version, active}]}`' })
   @ApiProblems(400, 401, 403)
   instances(@Param('key', pathwayKeyPipe) key: string, @Query(zodQuery(InstancesQuery)) q: z.infer<typeof InstancesQuery>) {
     return this.migrations.instances(key, q);
@@ -72,7 +73,7 @@ export class PathwayMigrationsController {
       'An instance in a state the target version lacks is listed with ok: false and an error naming the state to map. The target may be a draft.',
   })
   @ApiZodBody(DryRunBody)
-  @ApiOkResponse({
+  @ApiZodOk(MigrationDryRun, {
     description:
       '`{items: [{instanceId, caseId, caseReference, fromVersion, toVersion, ok, stateMapping, tasksToClose, tasksToOpen, tasksKept, timersToCancel, timersToSet, timersKept, remindersToCancel, remindersToAdd, errors, warnings}], summary: {instances, ok, blocked}}`',
   })
@@ -91,7 +92,7 @@ export class PathwayMigrationsController {
       'The target must be published or retired (migrating back), not a draft.',
   })
   @ApiZodBody(ApplyBody)
-  @ApiOkResponse({ description: '`{items: [{instanceId, applied, revision, errors, ...the dry-run lists}], summary: {instances, applied, refused}}`' })
+  @ApiZodOk(MigrationApplied, { description: '`{items: [{instanceId, applied, revision, errors, ...the dry-run lists}], summary: {instances, applied, refused}}`' })
   @ApiProblems(400, 401, 403, 404, 422)
   apply(@Param('key', pathwayKeyPipe) key: string, @Body(zodBody(ApplyBody)) body: z.infer<typeof ApplyBody>, @CurrentActor() actor: Actor) {
     return this.migrations.apply(key, body, actor);

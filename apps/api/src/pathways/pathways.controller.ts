@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
 import { PATHWAY_KEY } from '../../../../libs/domain/src/pathways/pathway-import.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination } from '../common/schemas.js';
+import { DraftCreated, PathwayDetail, PathwayDiagram, PathwayDiff, PathwayHistory, PathwayList, PathwayVersion, ValidationResult, VersionPublished, VersionRetired } from './pathways.responses.js';
 
 const key = new ZodPipe(z.string().regex(PATHWAY_KEY, 'a pathway key, e.g. referral'), 'Pathway key');
 const version = new ZodPipe(z.coerce.number().int().min(1).max(1_000_000), 'Version');
@@ -33,7 +34,7 @@ export class PathwaysController {
 
   @Get()
   @ApiOperation({ summary: 'Pathways with their published and latest versions' })
-  @ApiOkResponse({ description: '`{items: [{key, title, publishedVersion, latestVersion}]}`' })
+  @ApiZodOk(PathwayList, { description: '`{items: [{key, title, publishedVersion, latestVersion}]}`' })
   @ApiProblems(401)
   async list() {
     return { items: await this.catalog.list() };
@@ -44,7 +45,7 @@ export class PathwaysController {
   @Roles('admin')
   @ApiOperation({ summary: 'Validate a definition without saving it: every error with its JSON path' })
   @ApiZodBody(DefinitionBody)
-  @ApiOkResponse({ description: '`{valid, errors: [{path, message}]}`' })
+  @ApiZodOk(ValidationResult, { description: '`{valid, errors: [{path, message}]}`' })
   @ApiProblems(400, 401, 403)
   validate(@Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>) {
     return this.catalog.validate(body.definition);
@@ -52,7 +53,7 @@ export class PathwaysController {
 
   @Get(':key')
   @ApiOperation({ summary: 'A pathway and its versions' })
-  @ApiOkResponse({ description: '`{key, title, publishedVersion, versions: [{version, status, createdAt, publishedAt}]}`' })
+  @ApiZodOk(PathwayDetail, { description: '`{key, title, publishedVersion, versions: [{version, status, createdAt, publishedAt}]}`' })
   @ApiProblems(401, 404)
   get(@Param('key', key) k: string) {
     return this.catalog.pathway(k);
@@ -60,7 +61,7 @@ export class PathwaysController {
 
   @Get(':key/versions/:version')
   @ApiOperation({ summary: 'One version with its definition' })
-  @ApiOkResponse({ description: '`{key, version, status, definition}`' })
+  @ApiZodOk(PathwayVersion, { description: '`{key, version, status, definition}`' })
   @ApiProblems(401, 404)
   version(@Param('key', key) k: string, @Param('version', version) v: number) {
     return this.catalog.versionView(k, v);
@@ -70,7 +71,7 @@ export class PathwaysController {
   @Roles('admin')
   @ApiOperation({ summary: 'Save a definition as a new draft version (the first version creates the pathway)' })
   @ApiZodBody(DefinitionBody)
-  @ApiCreatedResponse({ description: '`{key, version, status: "draft"}`' })
+  @ApiZodCreated(DraftCreated, { description: '`{key, version, status: "draft"}`' })
   @ApiProblems(400, 401, 403, 422)
   create(@Param('key', key) k: string, @Body(zodBody(DefinitionBody)) body: z.infer<typeof DefinitionBody>, @CurrentActor() actor: Actor) {
     // The catalog writes the audit entry (who, checksum, what changed) in the same transaction.
@@ -81,6 +82,7 @@ export class PathwaysController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Publish a version: new instances use it; running instances stay on theirs; the previous one is retired' })
+  @ApiZodOk(VersionPublished)
   @ApiProblems(401, 403, 404)
   publish(@Param('key', key) k: string, @Param('version', version) v: number, @CurrentActor() actor: Actor) {
     return this.catalog.publishVersion(actor, k, v);
@@ -96,7 +98,7 @@ export class PathwaysController {
       'without a published version no new instance of the pathway can start. Retiring a retired version changes nothing.',
   })
   @ApiZodBody(RetireBody)
-  @ApiOkResponse({ description: '`{key, version, status: "retired", runningInstances, changed}`' })
+  @ApiZodOk(VersionRetired, { description: '`{key, version, status: "retired", runningInstances, changed}`' })
   @ApiProblems(400, 401, 403, 404, 409)
   retire(
     @Param('key', key) k: string,
@@ -111,7 +113,7 @@ export class PathwaysController {
   @Roles('admin')
   @ApiOperation({ summary: 'Audit trail of a pathway, newest first: drafts, publications, retirements, imports, migrations — who, when, what' })
   @ApiZodQuery(HistoryQuery)
-  @ApiOkResponse({ description: '`{items: [{id, at, action, version, user: {id, name, email} | null, detail}], total}`' })
+  @ApiZodOk(PathwayHistory, { description: '`{items: [{id, at, action, version, user: {id, name, email} | null, detail}], total}`' })
   @ApiProblems(400, 401, 403, 404)
   history(@Param('key', key) k: string, @Query(zodQuery(HistoryQuery)) q: z.infer<typeof HistoryQuery>) {
     return this.catalog.history(k, q);
@@ -120,7 +122,7 @@ export class PathwaysController {
   @Get(':key/versions/:version/diagram')
   @ApiOperation({ summary: 'Diagram of a version: Mermaid state-diagram text and a rendered SVG, with task counts per state' })
   @ApiZodQuery(DiagramQuery)
-  @ApiOkResponse({ description: '`{key, version, mermaid, svg, states: [{id, title, tasks}]}`' })
+  @ApiZodOk(PathwayDiagram, { description: '`{key, version, mermaid, svg, states: [{id, title, tasks}]}`' })
   @ApiProblems(401, 404)
   diagram(@Param('key', key) k: string, @Param('version', version) v: number, @Query(zodQuery(DiagramQuery)) q: z.infer<typeof DiagramQuery>) {
     const highlight = q.highlight ? q.highlight.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -130,7 +132,7 @@ export class PathwaysController {
   @Get(':key/diff')
   @ApiOperation({ summary: 'What changed between two versions: states, transitions, timers, tasks — as JSON and as text' })
   @ApiZodQuery(DiffQuery)
-  @ApiOkResponse({ description: '`{from, to, changes, text}`' })
+  @ApiZodOk(PathwayDiff, { description: '`{from, to, changes, text}`' })
   @ApiProblems(400, 401, 404)
   diff(@Param('key', key) k: string, @Query(zodQuery(DiffQuery)) q: z.infer<typeof DiffQuery>) {
     return this.catalog.diff(k, q.from, q.to);

@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { TaskService } from '../../../../libs/domain/src/tasks/task.service.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { pagination, uuid } from '../common/schemas.js';
+import { Task, TaskList } from './tasks.responses.js';
 
 export const TaskQuery = z
   .object({
@@ -44,7 +45,7 @@ export class TasksController {
   @Get()
   @ApiOperation({ summary: "Task inbox: agency staff see their agency's tasks; case managers the tasks of their cases" })
   @ApiZodQuery(TaskQuery)
-  @ApiOkResponse({ description: '`{items: [{id, caseId, title, assigneeAgencyId, dueAt, status}], total, totalCapped}`; status is open, overdue, done or cancelled; total counts at most 1,000 (totalCapped: true beyond)' })
+  @ApiZodOk(TaskList, { description: '`{items: [{id, caseId, title, assigneeAgencyId, dueAt, status}], total, totalCapped}`; status is open, overdue, done or cancelled; total counts at most 1,000 (totalCapped: true beyond)' })
   @ApiProblems(400, 401)
   list(@Query(zodQuery(TaskQuery)) query: z.infer<typeof TaskQuery>, @CurrentActor() actor: Actor) {
     return this.tasks.list(actor, query);
@@ -52,6 +53,7 @@ export class TasksController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One task' })
+  @ApiZodOk(Task)
   @ApiProblems(401, 404)
   get(@Param('id', taskId) id: string, @CurrentActor() actor: Actor) {
     return this.tasks.get(actor, id);
@@ -60,6 +62,7 @@ export class TasksController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a task: the agency has seen it and will act' })
+  @ApiZodOk(Task)
   @ApiProblems(401, 404)
   @ApiIdempotent()
   acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
@@ -70,6 +73,7 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task with an outcome and note; its pending reminders are cancelled' })
   @ApiZodBody(CompleteTask)
+  @ApiZodOk(Task)
   @ApiProblems(400, 401, 404, 409)
   @ApiIdempotent()
   complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
@@ -83,7 +87,7 @@ export class TasksController {
       "The task's pending reminders, overdue notices and escalations move with it; a date set this way is no longer moved by the key date the task was counted from. In the event log and the audit log.",
   })
   @ApiZodBody(ExtendTask)
-  @ApiOkResponse({ description: 'The task, with its new `dueAt`' })
+  @ApiZodOk(Task, { description: 'The task, with its new `dueAt`' })
   @ApiProblems(400, 401, 403, 404, 409)
   extend(@Param('id', taskId) id: string, @Body(zodBody(ExtendTask)) body: z.infer<typeof ExtendTask>, @CurrentActor() actor: Actor) {
     return this.tasks.extend(actor, id, { dueAt: new Date(body.dueAt), reason: body.reason });
@@ -97,7 +101,7 @@ export class TasksController {
   })
   @ApiZodBody(ReassignTask)
   @ApiIdempotent()
-  @ApiOkResponse({ description: 'The task, with its new `assigneeAgencyId`' })
+  @ApiZodOk(Task, { description: 'The task, with its new `assigneeAgencyId`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   reassign(@Param('id', taskId) id: string, @Body(zodBody(ReassignTask)) body: z.infer<typeof ReassignTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
     return once(this.idempotency, request, (tx) => this.tasks.reassign(tx, actor, id, body), () => this.tasks.get(actor, id));

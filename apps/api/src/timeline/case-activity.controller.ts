@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -7,8 +7,9 @@ import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { CaseActivityService } from '../../../../libs/domain/src/timeline/case-activity.service.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodQuery } from '../common/openapi.js';
+import { ApiProblems, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { uuid } from '../common/schemas.js';
+import { ReminderList, Timeline } from './case-activity.responses.js';
 
 export const TimelineQuery = z
   .object({
@@ -44,7 +45,7 @@ export class CaseActivityController {
       'Merges transitions (from, to, actor), tasks opened/completed/cancelled, conferences scheduled/changed/attendance/minutes and notifications sent (with delivery status). Agency staff see only their agency\'s tasks and notifications.',
   })
   @ApiZodQuery(TimelineQuery)
-  @ApiOkResponse({ description: '`{items: [{at, kind, ...}]}`' })
+  @ApiZodOk(Timeline, { description: '`{items: [{at, kind, ...}]}`' })
   @ApiProblems(400, 401, 404)
   timeline(@Param('id', caseId) id: string, @Query(zodQuery(TimelineQuery)) query: z.infer<typeof TimelineQuery>, @CurrentActor() actor: Actor) {
     return this.ds.transaction((tx) => this.activity.timeline(tx, actor, id, query));
@@ -53,7 +54,7 @@ export class CaseActivityController {
   @Get(':id/reminders')
   @ApiOperation({ summary: 'Reminders of the case, by due time, with the status of each delivery and why it is sent' })
   @ApiZodQuery(RemindersQuery)
-  @ApiOkResponse({
+  @ApiZodOk(ReminderList, {
     description:
       '`{items: [{id, kind, agencyId, taskId, conferenceId, dueAt, status, generation, sentAt, title, rule, why, delivery: [{channel, status, attempts, lastStatus, lastError, nextAttemptAt, deliveredAt}]}]}`',
   })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
 import { z } from 'zod';
@@ -8,8 +8,9 @@ import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
 import { USER_ROLES, type Actor } from '../../../../libs/domain/src/identity/actor.js';
 import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
 import { CurrentActor, Roles, type AuthedRequest } from '../auth/auth.decorators.js';
-import { ApiProblems, ApiZodBody } from '../common/openapi.js';
+import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';
+import { User, UserList } from './users.responses.js';
 
 export const CreateUser = z
   .object({
@@ -40,7 +41,7 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create a user (administrators)' })
   @ApiZodBody(CreateUser)
-  @ApiCreatedResponse({ description: '`{id, email, name, agencyId, roles}`' })
+  @ApiZodCreated(User, { description: '`{id, email, name, agencyId, roles}`' })
   @ApiProblems(400, 401, 403, 409, 422)
   create(@Body(zodBody(CreateUser)) body: z.infer<typeof CreateUser>, @CurrentActor() actor: Actor) {
     return this.identity.createUser(actor, { ...body, agencyId: body.agencyId ?? null });
@@ -54,7 +55,7 @@ export class UsersController {
       'The last active administrator cannot be demoted or deactivated (422).',
   })
   @ApiZodBody(UpdateUser)
-  @ApiOkResponse({ description: '`{id, email, name, agencyId, roles, active, createdAt}`' })
+  @ApiZodOk(User, { description: '`{id, email, name, agencyId, roles, active, createdAt}`' })
   @ApiProblems(400, 401, 403, 404, 422)
   update(
     @Param('id', new ZodPipe(uuid, 'User id')) id: string,
@@ -88,6 +89,7 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'List users (administrators)' })
+  @ApiZodOk(UserList)
   @ApiProblems(401, 403)
   async list() {
     return { items: await this.identity.listUsers() };
@@ -95,6 +97,7 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One user (administrators)' })
+  @ApiZodOk(User)
   @ApiProblems(401, 403, 404)
   get(@Param('id', new ZodPipe(uuid, 'User id')) id: string) {
     return this.identity.getUser(id);

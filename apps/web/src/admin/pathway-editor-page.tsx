@@ -23,7 +23,7 @@ const TEMPLATE = {
   },
 };
 
-const NO_DETAIL: PathwayDetail = { key: '', title: '', publishedVersion: null, versions: [] };
+const NO_DETAIL: PathwayDetail = { key: '', title: '', publishedVersion: null, latestVersion: 0, versions: [] };
 
 export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
   const { t, tx, dateTime } = useI18n();

@@ -1,30 +1,18 @@
-// Shapes of the Convene API as the web app reads them. Fields the contract does not promise are
-// optional: the app must keep working when the server leaves them out.
+// Shapes of the Convene API, from the types generated out of its OpenAPI document
+// (./generated/openapi.ts, by scripts/openapi-client.mjs). Names here are the ones the web app uses.
+import type { components } from './generated/openapi';
 
-export type Role = 'admin' | 'case_manager' | 'agency_staff';
+type Schemas = components['schemas'];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  agencyId: string | null;
-  roles: Role[];
-  active?: boolean;
-}
+export type Role = Schemas['User']['roles'][number];
+export type User = Schemas['User'];
+/** The logged-in user as the token describes it (`/api/auth/me`, single sign-on). */
+export type CurrentUser = Schemas['CurrentUser'];
+export type LoginResponse = Schemas['LoginResponse'];
+export type TokenPair = Schemas['TokenPair'];
+export type FieldError = Schemas['FieldError'];
 
-export interface LoginResponse {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: User;
-}
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** RFC 9457 problem details. */
+/** RFC 9457 problem details (error bodies; any field may be missing when a proxy answers). */
 export interface Problem {
   type?: string;
   title?: string;
@@ -33,190 +21,38 @@ export interface Problem {
   errors?: FieldError[];
 }
 
-export interface Agency {
-  id: string;
-  name: string;
-  kind: string;
-  email?: string | null;
-  webhookUrl?: string | null;
-  locale?: string | null;
-  timezone?: string | null;
-  country?: string | null;
-  active?: boolean;
-  hasWebhookSecret?: boolean;
-  webhookSecretChangedAt?: string | null;
-}
+export type Agency = Schemas['Agency'];
 
+/** A list answer: its items, and the total where the route counts them. */
 export interface Page<T> {
   items: T[];
   total?: number;
 }
 
-export interface PathwaySummaryOfCase {
-  key: string;
-  state: unknown;
-  status: string;
-}
-
-export interface CaseSummary {
-  id: string;
-  reference: string;
-  status: string;
-  subject: { name: string };
-  leadAgencyId?: string;
-  pathways?: PathwaySummaryOfCase[];
-  openTasks?: number;
-  overdueTasks?: number;
-  createdAt?: string;
-}
-
-export interface AllowedEvent {
-  type: string;
-  title?: string;
-  enabled?: boolean;
-  reason?: string;
-  roles?: Role[];
-}
-
-export interface PathwayInstance {
-  instanceId: string;
-  key: string;
-  version: number;
-  title?: string;
-  state: unknown;
-  stateTitle?: string;
-  status: string;
-  revision: number;
-  allowedEvents: AllowedEvent[];
-  /** Every event of the current state, refused ones with enabled: false and the reason. */
-  availableEvents?: AllowedEvent[];
-}
-
-export interface Participant {
-  id?: string;
-  agencyId: string;
-  role: string;
-  agencyName?: string;
-}
-
-export interface Task {
-  id: string;
-  caseId: string;
-  caseReference?: string;
-  title: string;
-  assigneeAgencyId: string | null;
-  role?: string;
-  assigneeRole?: string;
-  overdue?: boolean;
-  dueAt: string | null;
-  status: string;
-  acknowledgedAt?: string | null;
-  completedAt?: string | null;
-  outcome?: string | null;
-  note?: string | null;
-}
-
-export interface Attendance {
-  agencyId: string;
-  attended: boolean;
-  apologies?: string | null;
-}
-
-export interface MinutesAction {
-  title: string;
-  agencyId: string;
-  dueAt: string;
-}
-
-export interface Conference {
-  id: string;
-  caseId?: string;
-  scheduledAt: string;
-  durationMinutes?: number;
-  location?: string | null;
-  agencyIds?: string[];
-  attendance?: Attendance[];
-  minutes?: { text: string; decisions?: string[]; actions?: MinutesAction[] } | null;
-  status?: string;
-}
-
-export interface CaseDetail {
-  id: string;
-  reference: string;
-  status: string;
-  subject: { name: string; dateOfBirth?: string | null };
-  leadAgencyId?: string;
-  participants: Participant[];
-  keyDates?: Record<string, string | null> | null;
-  pathways: PathwayInstance[];
-  tasks?: Task[];
-  conferences?: Conference[];
-}
-
-export interface TimelineItem {
-  at: string;
-  kind: string;
-  [field: string]: unknown;
-}
-
-export interface Reminder {
-  id: string;
-  kind: string;
-  agencyId: string | null;
-  taskId?: string | null;
-  dueAt: string;
-  status: string;
-}
-
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  link?: string | null;
-  caseId?: string | null;
-  createdAt: string;
-  readAt?: string | null;
-}
-
-export interface PathwaySummary {
-  key: string;
-  title: string;
-  publishedVersion: number | null;
-  latestVersion: number | null;
-}
-
-export interface PathwayVersionInfo {
-  version: number;
-  status: 'draft' | 'published' | 'retired' | string;
-  createdAt?: string;
-  publishedAt?: string | null;
-}
-
-export interface PathwayDetail {
-  key: string;
-  title: string;
-  publishedVersion: number | null;
-  versions: PathwayVersionInfo[];
-}
-
-export interface PathwayVersion {
-  key: string;
-  version: number;
-  status: string;
-  definition: unknown;
-}
-
-export interface ValidationResult {
-  valid: boolean;
-  errors: FieldError[];
-}
-
-export interface Diagram {
-  mermaid?: string;
-  svg?: string;
-}
-
-export interface PathwayDiff {
-  changes?: unknown;
-  text?: string;
-}
+export type CaseSummary = Schemas['CaseSummary'];
+export type CaseList = Schemas['CaseList'];
+export type AllowedEvent = Schemas['AllowedEvent'];
+export type PathwayInstance = Schemas['PathwayInstance'];
+export type Participant = Schemas['CaseParticipant'];
+export type CaseDetail = Schemas['CaseDetail'];
+export type CaseTask = Schemas['CaseTask'];
+export type Task = Schemas['Task'];
+export type TaskList = Schemas['TaskList'];
+export type Attendance = Schemas['Attendance'];
+export type MinutesAction = Schemas['MinutesAction'];
+export type Conference = Schemas['Conference'];
+/** A conference as the case page has it: the case detail's summary, or the whole conference. */
+export type ConferenceView = Schemas['CaseConference'] & Partial<Omit<Conference, keyof Schemas['CaseConference']>>;
+export type TimelineItem = Schemas['TimelineItem'];
+export type Reminder = Schemas['Reminder'];
+export type Notification = Schemas['Notification'];
+export type NotificationList = Schemas['NotificationList'];
+export type PathwaySummary = Schemas['PathwaySummary'];
+export type PathwayVersionInfo = Schemas['PathwayVersionInfo'];
+export type PathwayDetail = Schemas['PathwayDetail'];
+export type PathwayVersion = Schemas['PathwayVersion'];
+export type ValidationResult = Schemas['ValidationResult'];
+export type Diagram = Schemas['PathwayDiagram'];
+export type PathwayDiff = Schemas['PathwayDiff'];
+export type MigrationDryRun = Schemas['MigrationDryRun'];
+export type MigrationApplied = Schemas['MigrationApplied'];

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, getToken } from '../api/client';
-import type { Conference, Participant } from '../api/types';
+import type { ConferenceView as Conference, Participant } from '../api/types';
 import { useAgencies } from '../agencies';
 import { ErrorMessage } from '../components/error-message';
 import { Field } from '../components/field';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CaseDetail, Conference } from '../api/types';
+import type { CaseDetail, ConferenceView as Conference } from '../api/types';
 import { useAgencies } from '../agencies';
 import { ErrorMessage } from '../components/error-message';
 import { useI18n } from '../i18n/i18n';
@@ -47,7 +47,7 @@ function ConferenceCard({ conference, detail, onChanged }: { conference: Confere
           {conference.minutes.decisions?.length ? (
             <ul>
               {conference.minutes.decisions.map((d, i) => (
-                <li key={i}>{d}</li>
+                <li key={i}>{typeof d === 'string' ? d : d.text}</li>
               ))}
             </ul>
           ) : null}

@@ -38,7 +38,7 @@ export function ParticipantsSection({ detail, onChanged }: { detail: CaseDetail;
       <h2 id="participants-h">{t('case.participants')}</h2>
       <ul className="plain participants">
         {detail.participants.map((p, i) => (
-          <li key={p.id ?? i}>
+          <li key={`${p.agencyId}:${p.role}:${i}`}>
             <strong>{p.agencyName ?? agencies.name(p.agencyId)}</strong> — {p.role}
             {p.agencyId === detail.leadAgencyId ? <span className="tag">{t('case.lead')}</span> : null}
           </li>

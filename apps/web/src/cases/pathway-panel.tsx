@@ -55,14 +55,14 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
 
   const highlight = stateIds(instance.state);
   const stepTitles = svg ? titlesFromSvg(svg, leafIds(instance.state)) : [];
-  const stepText = instance.stateTitle ?? (stepTitles.length ? stepTitles.join(', ') : describeState(instance.state));
-  const mine = (e: AllowedEvent) => !e.roles?.length || !user || e.roles.some((r) => user.roles.includes(r));
+  const stepText = stepTitles.length ? stepTitles.join(', ') : describeState(instance.state);
+  const mine = (e: AllowedEvent) => !e.roles?.length || !user || e.roles.some((r) => (user.roles as string[]).includes(r));
   const events = (instance.availableEvents ?? instance.allowedEvents ?? []).filter(mine);
 
   return (
     <section className="card pathway" aria-labelledby={`${uid}-h`}>
       <h3 id={`${uid}-h`}>
-        {instance.title ?? instance.key} <span className="muted">({t('case.version', { version: instance.version })})</span>
+        {instance.key} <span className="muted">({t('case.version', { version: instance.version })})</span>
       </h3>
       <dl className="facts">
         <div>

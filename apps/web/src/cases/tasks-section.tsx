@@ -1,23 +1,26 @@
 import { useState } from 'react';
-import type { Task } from '../api/types';
+import type { CaseTask, Task } from '../api/types';
+
+/** A task on the case page (from the case detail) or in the inbox. */
+type AnyTask = Task | CaseTask;
 import { useAgencies } from '../agencies';
 import { useI18n } from '../i18n/i18n';
 import { CompleteTaskForm } from '../tasks/complete-task-form';
 
-export function isOverdue(task: Task): boolean {
-  if (task.overdue !== undefined) return task.overdue || task.status === 'overdue';
+export function isOverdue(task: AnyTask): boolean {
+  if ('overdue' in task) return !!task.overdue;
   return task.status === 'overdue' || (task.status !== 'done' && !!task.dueAt && new Date(task.dueAt).getTime() < Date.now());
 }
 
 /** The case's open tasks, grouped by the agency that has to do them. */
-export function TasksSection({ tasks, onChanged }: { tasks: Task[]; onChanged: (message: string) => void }) {
+export function TasksSection({ tasks, onChanged }: { tasks: AnyTask[]; onChanged: (message: string) => void }) {
   const { t, tx, dateTime } = useI18n();
   const agencies = useAgencies();
   const [completing, setCompleting] = useState<string | null>(null);
-  const groups = new Map<string, Task[]>();
+  const groups = new Map<string, AnyTask[]>();
   for (const task of tasks) {
     // Tasks for a role no agency plays yet are grouped by that role.
-    const key = task.assigneeAgencyId ?? `role:${task.assigneeRole ?? task.role ?? ''}`;
+    const key = task.assigneeAgencyId ?? `role:${task.assigneeRole ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), task]);
   }
   return (

@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n';
 const OUTCOMES = ['done', 'partly', 'not_applicable'] as const;
 
 /** Outcome and note for finishing a task; used in the inbox and on the case page. */
-export function CompleteTaskForm({ task, onDone, onCancel }: { task: Task; onDone: () => void; onCancel: () => void }) {
+export function CompleteTaskForm({ task, onDone, onCancel }: { task: Pick<Task, 'id' | 'title'>; onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
   const uid = useId();
   const [outcome, setOutcome] = useState<string>('done');

@@ -1,11 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service.js';
 import { Public } from '../http/public.decorator.js';
 import { HealthRepository } from './health.repository.js';
+import { ApiZodResponse } from '../http/response-schemas.js';
+import { Health } from './health.responses.js';
 
 @ApiTags('operations')
 @Public()
@@ -18,8 +20,8 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness and readiness: database and queue backend' })
-  @ApiResponse({ status: 200, description: '`{status: "ok", database: "up", queue: {backend, status: "up"}}`' })
-  @ApiResponse({ status: 503, description: 'The database or the queue backend does not answer' })
+  @ApiZodResponse(200, Health, { description: '`{status: "ok", database: "up", queue: {backend, status: "up"}}`' })
+  @ApiZodResponse(503, Health, { description: 'The database or the queue backend does not answer' })
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, queue] = await Promise.all([this.databaseUp(), this.queues.ping()]);
     const ok = database && queue;
