@@ -5,7 +5,7 @@ import { QUEUE } from '../../../core/src/queue/queue-registry.js';
 import type { CaseContext } from '../cases/case-context.js';
 import { many, one, type Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
-import type { InstanceRow } from '../instances/instance.repository.js';
+import type { Instance } from '../instances/instance.repository.js';
 import { enqueue, reminderJobId, timerJobId } from '../outbox/outbox.js';
 import type { ReminderWriter } from '../reminders/reminder-writer.js';
 import type { TaskWriter } from '../tasks/task-writer.js';
@@ -14,7 +14,7 @@ import { pendingRemindersOf, type InstanceHoldings } from './migration-instance-
 import type { MigrationReminderToAdd } from './migration-types.js';
 
 export interface MigrationWrite {
-  row: InstanceRow;
+  row: Instance;
   ctx: CaseContext;
   holdings: InstanceHoldings;
   changes: InstanceChanges;
@@ -52,7 +52,7 @@ export async function writeMigration(
   );
   if (!updated) throw new DomainError('conflict', 'The pathway instance was changed by someone else; run the migration again');
   const revision = updated.revision;
-  const origin = (state: string) => ({ pathway: row.pathway_key, version: w.toVersion, state });
+  const origin = (state: string) => ({ pathway: row.pathwayKey, version: w.toVersion, state });
 
   // Done and cancelled tasks of a renamed state move with it, so `allTasksDone` still counts them.
   // Before closing anything: the tasks this migration closes stay under the state they were opened in.
@@ -160,7 +160,7 @@ export async function writeMigration(
       JSON.stringify({ fromVersion: row.version, toVersion: w.toVersion, mapping: w.mapping }),
       w.actor.userId,
       w.actor.agencyId,
-      JSON.stringify(row.state_value),
+      JSON.stringify(row.stateValue),
       JSON.stringify(value),
       revision,
     ],

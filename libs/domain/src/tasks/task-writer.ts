@@ -29,7 +29,7 @@ export class TaskWriter {
     now: Date,
   ): Promise<OpenedTask[]> {
     const agencies = agenciesWithRole(ctx, input.spec.assignee.role);
-    const agencyIds = agencies.length > 0 ? agencies.map((a) => a.agency_id) : [null];
+    const agencyIds = agencies.length > 0 ? agencies.map((a) => a.agencyId) : [null];
     const rows = await many<{ id: string; assignee_agency_id: string | null }>(
       tx,
       `INSERT INTO tasks (case_id, instance_id, conference_id, state_id, task_key, title, assignee_role, assignee_agency_id, due_at, spec)
