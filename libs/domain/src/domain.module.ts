@@ -1,5 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { OUTBOX_BACKLOG, type OutboxBacklog } from '../../core/src/metrics/outbox-backlog.js';
 import type { AppConfig } from '../../core/src/config/config.schema.js';
 import { AccessService } from './access/access.service.js';
 import { AuditService } from './audit/audit.service.js';
@@ -24,6 +27,7 @@ import { ConferenceService } from './conferences/conference.service.js';
 import { NotificationService } from './notifications/notification.service.js';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
 import { CaseActivityService } from './timeline/case-activity.service.js';
+import { OutboxRepository } from './outbox/outbox.repository.js';
 
 const SERVICES = [
   AccessService,
@@ -51,6 +55,13 @@ const SERVICES = [
   CaseActivityService,
 ];
 
+/** The outbox backlog the metrics collector (in core, which reads no tables) reports. */
+const outboxBacklog = {
+  provide: OUTBOX_BACKLOG,
+  inject: [getDataSourceToken()],
+  useFactory: (ds: DataSource): OutboxBacklog => () => OutboxRepository.countUnrelayed(ds.manager),
+};
+
 /** The domain services both apps share: they reach PostgreSQL and the outbox, never HTTP or the queue. */
 @Module({})
 export class DomainModule {
@@ -59,8 +70,8 @@ export class DomainModule {
       module: DomainModule,
       global: true,
       imports: [JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
-      providers: SERVICES,
-      exports: SERVICES,
+      providers: [...SERVICES, outboxBacklog],
+      exports: [...SERVICES, OUTBOX_BACKLOG],
     };
   }
 }

@@ -32,6 +32,6 @@ export class AuditController {
   @ApiZodOk(AuditList, { description: '`{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total}`' })
   @ApiProblems(400, 401, 403)
   list(@Query(zodQuery(AuditQuery)) q: z.infer<typeof AuditQuery>) {
-    return this.audit.query(q);
+    return this.audit.search(q);
   }
 }

@@ -1,16 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
 import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import { AccessService } from '../../../../libs/domain/src/access/access.service.js';
-import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
 import { CaseService } from '../../../../libs/domain/src/cases/case.service.js';
 import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { InstanceService } from '../../../../libs/domain/src/instances/instance.service.js';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
@@ -69,11 +64,7 @@ function parseIfMatch(header: string | undefined): number | undefined {
 @Controller('api/cases')
 export class CasesController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly cases: CaseService,
-    private readonly instances: InstanceService,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -87,7 +78,7 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 422)
   @ApiIdempotent()
   create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor, @ReplayableRequest() call: Replayable) {
-    return once(this.idempotency, call, (tx) => this.cases.create(tx, actor, body));
+    return this.cases.create(actor, body, (work, check) => once(this.idempotency, call, work, check));
   }
 
   @Get()
@@ -107,7 +98,7 @@ export class CasesController {
   @ApiZodOk(CaseDetail)
   @ApiProblems(401, 404)
   detail(@Param('id', caseId) id: string, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
-    return this.ds.transaction((tx) => this.cases.detail(tx, actor, id, { requestId }));
+    return this.cases.show(actor, id, { requestId });
   }
 
   @Patch(':id')
@@ -115,11 +106,8 @@ export class CasesController {
   @ApiZodBody(UpdateCase)
   @ApiZodOk(CaseDetail)
   @ApiProblems(400, 401, 403, 404)
-  async update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction(async (tx) => {
-      await this.cases.updateKeyDates(tx, actor, id, body.keyDates);
-      return this.cases.detail(tx, actor, id, { audit: false });
-    });
+  update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
+    return this.cases.changeKeyDates(actor, id, body.keyDates);
   }
 
   @Post(':id/participants')
@@ -134,7 +122,7 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @ReplayableRequest() call: Replayable,
   ) {
-    return once(this.idempotency, call, (tx) => this.cases.addParticipant(tx, actor, id, body), () => this.access.assertCase(this.ds.manager, actor, id));
+    return this.cases.addParticipant(actor, id, body, (work, check) => once(this.idempotency, call, work, check));
   }
 
   @Delete(':id/participants/:agencyId')
@@ -146,7 +134,7 @@ export class CasesController {
     @Param('agencyId', new ZodPipe(uuid, 'Agency id')) agencyId: string,
     @CurrentActor() actor: Actor,
   ) {
-    return this.ds.transaction((tx) => this.cases.removeParticipant(tx, actor, id, agencyId));
+    return this.cases.removeParticipant(actor, id, agencyId);
   }
 
   @Post(':id/pathways')
@@ -161,13 +149,7 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @ReplayableRequest() call: Replayable,
   ) {
-    this.access.assertCaseManager(actor);
-    return once(this.idempotency, call, async (tx) => {
-      await this.access.assertCase(tx, actor, id);
-      const row = await this.instances.start(tx, id, body.key, { actor });
-      await this.audit.record(tx, actor, { action: 'pathway.start', caseId: id, resource: 'instance', resourceId: row.id, detail: { key: body.key } });
-      return { instanceId: row.id, key: row.pathway_key, version: row.version, state: row.state_value, status: row.status, revision: row.revision };
-    }, () => this.access.assertCase(this.ds.manager, actor, id));
+    return this.cases.startPathway(actor, id, body.key, (work, check) => once(this.idempotency, call, work, check));
   }
 
   @Post(':id/events')
@@ -190,20 +172,10 @@ export class CasesController {
     @ReplayableRequest() call: Replayable,
   ) {
     const expected = parseIfMatch(ifMatch);
-    const view = await once(this.idempotency, { ...call, request: { ...call.request, expected } }, async (tx) => {
-      await this.access.assertCase(tx, actor, id);
-      const view = await this.instances.sendEvent(tx, id, body.instanceId, { type: body.type, data: body.data }, actor, expected);
-      await this.audit.record(tx, actor, { action: 'pathway.event', caseId: id, resource: 'instance', resourceId: body.instanceId, detail: { type: body.type } });
-      return {
-        instanceId: view.instanceId,
-        state: view.state,
-        status: view.status,
-        allowedEvents: view.allowedEvents,
-        availableEvents: view.availableEvents,
-        revision: view.revision,
-      };
-      // A replay is checked too: an agency removed from the case must not read a stored response.
-    }, () => this.access.assertCase(this.ds.manager, actor, id));
+    const replayable = { ...call, request: { ...call.request, expected } };
+    const view = await this.cases.sendEvent(actor, id, body.instanceId, { type: body.type, data: body.data }, expected, (work, check) =>
+      once(this.idempotency, replayable, work, check),
+    );
     call.res.setHeader('ETag', `"${view.revision}"`);
     return view;
   }

@@ -1,7 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
 import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
@@ -33,10 +31,7 @@ const caseId = new ZodPipe(uuid, 'Case id');
 @ApiBearerAuth()
 @Controller('api/cases')
 export class CaseActivityController {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly activity: CaseActivityService,
-  ) {}
+  constructor(private readonly activity: CaseActivityService) {}
 
   @Get(':id/timeline')
   @ApiOperation({
@@ -48,7 +43,7 @@ export class CaseActivityController {
   @ApiZodOk(Timeline, { description: '`{items: [{at, kind, ...}]}`' })
   @ApiProblems(400, 401, 404)
   timeline(@Param('id', caseId) id: string, @Query(zodQuery(TimelineQuery)) query: z.infer<typeof TimelineQuery>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.activity.timeline(tx, actor, id, query));
+    return this.activity.timeline(actor, id, query);
   }
 
   @Get(':id/reminders')
@@ -60,6 +55,6 @@ export class CaseActivityController {
   })
   @ApiProblems(400, 401, 404)
   reminders(@Param('id', caseId) id: string, @Query(zodQuery(RemindersQuery)) query: z.infer<typeof RemindersQuery>, @CurrentActor() actor: Actor) {
-    return this.ds.transaction((tx) => this.activity.reminders(tx, actor, id, query.status));
+    return this.activity.reminders(actor, id, query.status);
   }
 }

@@ -6,15 +6,8 @@ import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
 import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
 import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
 import { JOB_QUEUE, type JobName, type QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
-import { JOB_OPTIONS, OUTBOX_CHANNEL } from '../../../../libs/domain/src/outbox/outbox.js';
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  job_id: string;
-  payload: Record<string, unknown>;
-  run_at: Date | null;
-}
+import { JOB_OPTIONS } from '../../../../libs/domain/src/outbox/outbox.js';
+import { OutboxRepository, type PendingOutboxRow } from '../../../../libs/domain/src/outbox/outbox.repository.js';
 
 const BATCH = 200;
 const POLL_MS = 1000;
@@ -74,7 +67,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     client.on('notification', () => this.kick());
     try {
       await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await OutboxRepository.listenForCommits(client);
     } catch (error) {
       ended = true; // the caller retries; this client's own end must not schedule a second attempt
       await client.end().catch(() => undefined);
@@ -121,31 +114,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Relays one batch in one transaction; returns how many rows it moved. */
   async relayBatch(): Promise<number> {
     return this.ds.transaction(async (tx) => {
-      const rows = (await tx.query(
-        `SELECT id, topic, job_id, payload, run_at FROM outbox
-          WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      )) as OutboxRow[];
+      const rows = await OutboxRepository.claimBatch(tx, BATCH);
       if (rows.length === 0) return 0;
       await this.relay(rows);
-      await tx.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await OutboxRepository.markRelayed(tx, rows.map((r) => r.id));
       return rows.length;
     });
   }
 
   /** Adds jobs in bulk, one call per queue, and removes cancelled ones. */
-  private async relay(rows: OutboxRow[]): Promise<void> {
+  private async relay(rows: PendingOutboxRow[]): Promise<void> {
     const adds = new Map<QueueName, Parameters<QueueService['addBulk']>[1]>();
     for (const row of rows) {
       const [verb, name] = row.topic.split(':') as ['add' | 'remove', string];
       if (verb === 'remove') {
-        await this.queues.remove(name as QueueName, row.job_id);
+        await this.queues.remove(name as QueueName, row.jobId);
         continue;
       }
       const job = name as JobName;
-      const delay = row.run_at ? Math.max(0, new Date(row.run_at).getTime() - Date.now()) : 0;
+      const delay = row.runAt ? Math.max(0, new Date(row.runAt).getTime() - Date.now()) : 0;
       const queue = JOB_QUEUE[job];
       if (!adds.has(queue)) adds.set(queue, []);
-      adds.get(queue)!.push({ name: job, data: row.payload, opts: { ...JOB_OPTIONS[job], jobId: row.job_id, delay } });
+      adds.get(queue)!.push({ name: job, data: row.payload, opts: { ...JOB_OPTIONS[job], jobId: row.jobId, delay } });
     }
     for (const [queue, jobs] of adds) await this.queues.addBulk(queue, jobs);
   }

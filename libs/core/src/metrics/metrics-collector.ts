@@ -1,10 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { ALL_QUEUES } from '../queue/queue-registry.js';
 import { QueueService } from '../queue/queue.service.js';
 import { metricsRegistry, outboxUnrelayed, queueJobs } from './metrics.js';
+import { OUTBOX_BACKLOG, type OutboxBacklog } from './outbox-backlog.js';
 
 /** Job states reported per queue. BullMQ 6 has no `paused` state (a paused queue's jobs wait). */
 export const QUEUE_JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
@@ -42,7 +41,7 @@ export class MetricsCollector {
 
   constructor(
     private readonly queues: QueueService,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(OUTBOX_BACKLOG) private readonly outboxBacklog: OutboxBacklog,
   ) {
     ensureDefaultMetrics();
   }
@@ -66,9 +65,7 @@ export class MetricsCollector {
   }
 
   private async readOutbox(): Promise<void> {
-    // Served by the partial index outbox_unrelayed (WHERE relayed_at IS NULL): cheap however big the table.
-    const [row] = await this.db.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL');
-    outboxUnrelayed.set(row.n);
+    outboxUnrelayed.set(await this.outboxBacklog());
   }
 
   private async read(source: Source, fn: () => Promise<void>): Promise<void> {

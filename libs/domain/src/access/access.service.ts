@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { one, type Db } from '../db.js';
+import type { Db } from '../db.js';
+import { CaseRepository, type SqlCondition } from '../cases/case.repository.js';
+import { AccessRepository } from './access.repository.js';
 import { hasRole, type Actor } from '../identity/actor.js';
 
 /**
@@ -16,30 +18,22 @@ export class AccessService {
   }
 
   /** SQL condition on a `cases` alias; `$n` placeholders start at `first`. */
-  caseFilter(actor: Actor, alias: string, first: number): { sql: string; params: unknown[] } {
+  caseFilter(actor: Actor, alias: string, first: number): SqlCondition {
     if (!this.readsCases(actor)) return { sql: 'false', params: [] };
-    const member = `EXISTS (SELECT 1 FROM case_participants cp WHERE cp.case_id = ${alias}.id AND cp.agency_id = $${first})`;
-    if (hasRole(actor, 'case_manager')) {
-      return {
-        sql: `(${member} OR ${alias}.lead_agency_id = $${first} OR ${alias}.created_by = $${first + 1})`,
-        params: [actor.agencyId, actor.userId],
-      };
-    }
-    return { sql: member, params: [actor.agencyId] };
+    if (hasRole(actor, 'case_manager')) return AccessRepository.managedCases(alias, first, actor.agencyId, actor.userId);
+    return AccessRepository.participantCases(alias, first, actor.agencyId);
   }
 
   /** SQL condition on a `tasks` alias for the tasks the actor may see within visible cases. */
-  taskFilter(actor: Actor, alias: string, first: number): { sql: string; params: unknown[] } {
+  taskFilter(actor: Actor, alias: string, first: number): SqlCondition {
     if (hasRole(actor, 'case_manager')) return { sql: 'true', params: [] };
-    return { sql: `${alias}.assignee_agency_id = $${first}`, params: [actor.agencyId] };
+    return AccessRepository.assignedTasks(alias, first, actor.agencyId);
   }
 
   /** 404 unless the actor may see the case. */
   async assertCase(db: Db, actor: Actor, caseId: string): Promise<void> {
     if (!isUuid(caseId)) throw new DomainError('not_found', 'Case not found');
-    const filter = this.caseFilter(actor, 'c', 2);
-    const row = await one(db, `SELECT 1 FROM cases c WHERE c.id = $1 AND ${filter.sql}`, [caseId, ...filter.params]);
-    if (!row) throw new DomainError('not_found', 'Case not found');
+    if (!(await CaseRepository.isVisible(db, caseId, this.caseFilter(actor, 'c', 2)))) throw new DomainError('not_found', 'Case not found');
   }
 
   /** Case managers manage cases; agency staff may only act through tasks and events their role allows. */

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
-import { computeDueAt, type DueSpec, type TaskSpec } from '../../../engine/src/index.js';
-import { many, type Db } from '../db.js';
+import { computeDueAt, type DueSpec } from '../../../engine/src/index.js';
+import type { Db } from '../db.js';
+import { TaskRepository } from '../tasks/task.repository.js';
+import { CaseViewRepository } from './case-view.repository.js';
 import { leadCalendar, loadCaseContext } from './case-context.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
 
@@ -40,37 +42,19 @@ export class KeyDateMoves {
   async follow(tx: Db, caseId: string, names: string[], now: Date): Promise<MovedTask[]> {
     if (names.length === 0) return [];
     const ctx = (await loadCaseContext(tx, caseId))!;
-    const tasks = await many<{
-      id: string;
-      spec: TaskSpec;
-      due_at: Date | null;
-      created_at: Date;
-      assignee_agency_id: string | null;
-      pathway_key: string | null;
-      version: number | null;
-      state_id: string | null;
-      conference_id: string | null;
-    }>(
-      tx,
-      `SELECT t.id, t.spec, t.due_at, t.created_at, t.assignee_agency_id, i.pathway_key, i.version, t.state_id, t.conference_id
-         FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
-        WHERE t.case_id = $1 AND t.status = 'open' AND t.spec IS NOT NULL AND NOT t.due_set_by_hand
-          AND (t.spec->'due'->>'before' = ANY($2::text[]) OR t.spec->'due'->>'after' = ANY($2::text[]))
-        ORDER BY t.created_at, t.id FOR NO KEY UPDATE OF t`,
-      [caseId, names],
-    );
+    const tasks = await CaseViewRepository.lockOpenTasksCountedFrom(tx, caseId, names);
     const moved: MovedTask[] = [];
     for (const t of tasks) {
       const keyDate = keyDateOf(t.spec.due);
       if (!keyDate || !names.includes(keyDate)) continue;
-      const dueAt = computeDueAt(t.spec, new Date(t.created_at), ctx.case.key_dates, leadCalendar(ctx, this.config.defaultCountry));
-      const before = t.due_at ? new Date(t.due_at) : null;
+      const dueAt = computeDueAt(t.spec, new Date(t.createdAt), ctx.case.keyDates, leadCalendar(ctx, this.config.defaultCountry));
+      const before = t.dueAt ? new Date(t.dueAt) : null;
       if ((before?.getTime() ?? null) === (dueAt?.getTime() ?? null)) continue;
-      await tx.query(`UPDATE tasks SET due_at = $2, updated_at = now() WHERE id = $1`, [t.id, dueAt]);
-      const base = t.pathway_key
-        ? { source: 'task' as const, pathway: t.pathway_key, version: t.version ?? undefined, state: t.state_id ?? undefined, task: t.spec.key }
-        : { source: 'conference' as const, conference: t.conference_id, task: t.spec.key };
-      const planned = this.reminders.planForTask(ctx, { agencyId: t.assignee_agency_id, dueAt, spec: t.spec }, base, now);
+      await TaskRepository.setDueAt(tx, t.id, dueAt);
+      const base = t.pathwayKey
+        ? { source: 'task' as const, pathway: t.pathwayKey, version: t.version ?? undefined, state: t.stateId ?? undefined, task: t.spec.key }
+        : { source: 'conference' as const, conference: t.conferenceId, task: t.spec.key };
+      const planned = this.reminders.planForTask(ctx, { agencyId: t.assigneeAgencyId, dueAt, spec: t.spec }, base, now);
       await this.reminders.replan(tx, caseId, { taskId: t.id }, planned, `${keyDate} moved`);
       moved.push({ taskId: t.id, keyDate, from: before, to: dueAt });
     }

@@ -72,7 +72,7 @@ export class ConferenceService {
     this.access.assertCaseManager(actor);
     const ctx = (await loadCaseContext(tx, caseId, true))!;
     if (ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
-    const participating = [...new Set(ctx.participants.map((p) => p.agency_id))];
+    const participating = [...new Set(ctx.participants.map((p) => p.agencyId))];
     const agencyIds = [...new Set(input.agencyIds ?? participating)];
     this.assertParticipants(ctx, agencyIds, (i) => `$.agencyIds[${i}]`);
     const now = new Date();
@@ -383,7 +383,7 @@ export class ConferenceService {
   }
 
   private async openAction(tx: Db, ctx: CaseContext, conferenceId: string, action: MinutesInput['actions'][number], now: Date): Promise<string> {
-    const role = ctx.participants.find((p) => p.agency_id === action.agencyId)!.role;
+    const role = ctx.participants.find((p) => p.agencyId === action.agencyId)!.role;
     const spec: TaskSpec = { ...ACTION_SPEC, title: action.title, assignee: { role } };
     const [task] = await TaskRepository.open(
       tx,
@@ -413,7 +413,7 @@ export class ConferenceService {
 
   private assertParticipants(ctx: CaseContext, agencyIds: string[], path: (index: number) => string): void {
     const errors = agencyIds
-      .map((id, i) => (ctx.participants.some((p) => p.agency_id === id) ? null : { path: path(i), message: 'this agency does not take part in the case' }))
+      .map((id, i) => (ctx.participants.some((p) => p.agencyId === id) ? null : { path: path(i), message: 'this agency does not take part in the case' }))
       .filter((e): e is { path: string; message: string } => e !== null);
     if (errors.length > 0) throw new DomainError('unprocessable', 'Only agencies taking part in the case may be named', { errors });
   }

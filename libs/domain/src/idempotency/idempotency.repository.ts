@@ -1,7 +1,48 @@
-import { many, type Db } from '../db.js';
+import { many, one, type Db } from '../db.js';
+
+/** A key whose request committed: the request's hash and the response it got. */
+export interface CompletedIdempotencyKey {
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
 
 /** Owner of `idempotency_keys`. */
 export const IdempotencyRepository = {
+  /**
+   * Claims the key for this user; false when it is already claimed. A claim held by a transaction
+   * still open blocks here until that transaction ends.
+   */
+  async claim(db: Db, userId: string, key: string, requestHash: string): Promise<boolean> {
+    const claimed = await one(
+      db,
+      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
+      [userId, key, requestHash],
+    );
+    return claimed !== undefined;
+  },
+
+  /** Stores the response of the request that claimed the key (in the claiming transaction). */
+  async storeResponse(db: Db, userId: string, key: string, statusCode: number, response: unknown): Promise<void> {
+    await many(db, `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE user_id = $1 AND key = $2`, [
+      userId,
+      key,
+      statusCode,
+      JSON.stringify(response),
+    ]);
+  },
+
+  /** The key's committed claim with its response; undefined when there is none (yet). */
+  async findCompleted(db: Db, userId: string, key: string): Promise<CompletedIdempotencyKey | undefined> {
+    return one<CompletedIdempotencyKey>(
+      db,
+      `SELECT request_hash AS "requestHash", status_code AS "statusCode", response
+         FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code IS NOT NULL`,
+      [userId, key],
+    );
+  },
+
   /** Housekeeping: deletes stored responses older than `retention` (a PostgreSQL interval); returns how many. */
   async purgeOlderThan(db: Db, retention: string): Promise<number> {
     return (await many(db, `DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval RETURNING 1`, [retention])).length;

@@ -3,13 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
-import { one, type Db } from '../db.js';
+import type { Db } from '../db.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
 
 export interface StoredResponse<T> {
   statusCode: number;
   body: T;
   replayed: boolean;
 }
+
+/**
+ * Runs a changing use case's work as one unit of work, once per `Idempotency-Key` (the API binds it
+ * to the request: `once` in apps/api). `beforeReplay` re-checks that the caller may still see a
+ * stored response before it is replayed.
+ */
+export type RunOnce = <T>(work: (tx: Db) => Promise<T>, beforeReplay?: () => Promise<unknown>) => Promise<T>;
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -43,20 +51,10 @@ export class IdempotencyService {
     const previous = await this.lookup(userId, key, hash);
     if (previous) return this.replay(previous as StoredResponse<T>, opts.beforeReplay);
     const outcome = await this.ds.transaction(async (tx) => {
-      const claimed = await one(
-        tx,
-        `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
-        [userId, key, hash],
-      );
+      const claimed = await IdempotencyRepository.claim(tx, userId, key, hash);
       if (!claimed) return { done: false as const };
       const body = await work(tx);
-      await tx.query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE user_id = $1 AND key = $2`, [
-        userId,
-        key,
-        statusCode,
-        JSON.stringify(body),
-      ]);
+      await IdempotencyRepository.storeResponse(tx, userId, key, statusCode, body);
       return { done: true as const, body };
     });
     if (outcome.done) return { statusCode, body: outcome.body, replayed: false };
@@ -74,15 +72,11 @@ export class IdempotencyService {
 
   private async lookup(userId: string, key: string, hash: string): Promise<StoredResponse<unknown> | undefined> {
     // A committed claim always carries its response (both are written by one transaction).
-    const row = await one<{ request_hash: string; status_code: number; response: unknown }>(
-      this.ds.manager,
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code IS NOT NULL',
-      [userId, key],
-    );
+    const row = await IdempotencyRepository.findCompleted(this.ds.manager, userId, key);
     if (!row) return undefined;
-    if (row.request_hash !== hash) {
+    if (row.requestHash !== hash) {
       throw new DomainError('unprocessable', 'This Idempotency-Key was used for a different request');
     }
-    return { statusCode: row.status_code, body: row.response, replayed: true };
+    return { statusCode: row.statusCode, body: row.response, replayed: true };
   }
 }

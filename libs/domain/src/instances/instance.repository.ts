@@ -1,24 +1,27 @@
 import type { PersistedSnapshot } from '../../../engine/src/index.js';
-import { many, one, type Db } from '../db.js';
+import { many, one, single, type Db } from '../db.js';
 
-export interface InstanceRow {
+/** A running (or finished) pathway on a case: `pathway_instances`. */
+export interface Instance {
   id: string;
-  case_id: string;
-  pathway_key: string;
+  caseId: string;
+  pathwayKey: string;
   version: number;
   snapshot: PersistedSnapshot;
-  state_value: unknown;
+  stateValue: unknown;
   status: 'active' | 'done' | 'cancelled';
   revision: number;
-  created_at: Date;
-  updated_at: Date;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-const COLUMNS = 'id, case_id, pathway_key, version, snapshot, state_value, status, revision, created_at, updated_at';
+const COLUMNS = `id, case_id AS "caseId", pathway_key AS "pathwayKey", version, snapshot, state_value AS "stateValue", status, revision,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
+/** Owner of `pathway_instances`. */
 export const InstanceRepository = {
-  async get(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<InstanceRow | undefined> {
-    return one<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
+  async get(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<Instance | undefined> {
+    return one<Instance>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
   },
 
   /**
@@ -26,29 +29,45 @@ export const InstanceRepository = {
    * changes an instance locks it before the rows that hang off it, so writers queue up instead of
    * deadlocking. Undefined when the row does not exist or belongs to no instance.
    */
-  async lockOwnerOf(db: Db, owned: { taskId: string } | { timerId: string }): Promise<InstanceRow | undefined> {
+  async lockOwnerOf(db: Db, owned: { taskId: string } | { timerId: string }): Promise<Instance | undefined> {
     const [table, id] = 'taskId' in owned ? ['tasks', owned.taskId] : ['timers', owned.timerId];
-    return one<InstanceRow>(
+    return one<Instance>(
       db,
       `SELECT ${COLUMNS} FROM pathway_instances WHERE id = (SELECT instance_id FROM ${table} WHERE id = $1) FOR NO KEY UPDATE`,
       [id],
     );
   },
 
-  async forCase(db: Db, caseId: string): Promise<InstanceRow[]> {
-    return many<InstanceRow>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
+  async forCase(db: Db, caseId: string): Promise<Instance[]> {
+    return many<Instance>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
+  },
+
+  /** Whether pathway `key` is running on the case. */
+  async isRunning(db: Db, caseId: string, key: string): Promise<boolean> {
+    const row = await one(db, `SELECT 1 FROM pathway_instances WHERE case_id = $1 AND pathway_key = $2 AND status = 'active'`, [caseId, key]);
+    return row !== undefined;
+  },
+
+  /** Locks the case's active instances (in id order, the lock order) and returns their ids. */
+  async lockActiveOfCase(db: Db, caseId: string): Promise<string[]> {
+    const rows = await many<{ id: string }>(
+      db,
+      `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active' ORDER BY id FOR NO KEY UPDATE`,
+      [caseId],
+    );
+    return rows.map((r) => r.id);
   },
 
   async insert(
     db: Db,
     row: { caseId: string; key: string; version: number; snapshot: PersistedSnapshot; value: unknown; status: string; startedBy?: string | null },
-  ): Promise<InstanceRow> {
-    return (await one<InstanceRow>(
+  ): Promise<Instance> {
+    return single<Instance>(
       db,
       `INSERT INTO pathway_instances (case_id, pathway_key, version, snapshot, state_value, status, started_by_instance_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
       [row.caseId, row.key, row.version, JSON.stringify(row.snapshot), JSON.stringify(row.value), row.status, row.startedBy ?? null],
-    ))!;
+    );
   },
 
   /**
@@ -147,6 +166,17 @@ export const InstanceRepository = {
   /** The ids of the case's active instances, oldest first (H2, ConferenceService re-evaluates their guards). */
   async activeIdsForCase(db: Db, caseId: string): Promise<string[]> {
     const rows = await many<{ id: string }>(db, `SELECT id FROM pathway_instances WHERE case_id = $1 AND status = 'active' ORDER BY created_at`, [caseId]);
+    return rows.map((r) => r.id);
+  },
+
+  /** Cancels the case's other active instances (the case closes); returns their ids. */
+  async cancelActiveOfCaseExcept(db: Db, caseId: string, exceptId: string): Promise<string[]> {
+    const rows = await many<{ id: string }>(
+      db,
+      `UPDATE pathway_instances SET status = 'cancelled', revision = revision + 1, updated_at = now()
+        WHERE case_id = $1 AND status = 'active' AND id <> $2 RETURNING id`,
+      [caseId, exceptId],
+    );
     return rows.map((r) => r.id);
   },
 };

@@ -18,13 +18,16 @@ import { DomainError } from '../../../core/src/http/domain-error.js';
 import { QUEUE } from '../../../core/src/queue/queue-registry.js';
 import { secondsLate, timerLateness } from '../../../core/src/metrics/metrics.js';
 import type { Actor } from '../identity/actor.js';
-import { many, one, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import { enqueue, timerJobId } from '../outbox/outbox.js';
 import { loadCaseContext, agenciesWithRole, leadCalendar, type CaseContext } from '../cases/case-context.js';
 import { PathwayCatalog } from '../pathways/pathway-catalog.service.js';
 import { TaskWriter } from '../tasks/task-writer.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
-import { InstanceRepository, type InstanceRow } from './instance.repository.js';
+import { InstanceRepository, type Instance } from './instance.repository.js';
+import { CaseEventRepository } from '../cases/case-event.repository.js';
+import { CaseRepository } from '../cases/case.repository.js';
+import { TimerRepository } from '../timers/timer.repository.js';
 import { loadFacts } from './facts.js';
 
 export interface InstanceView {
@@ -32,7 +35,7 @@ export interface InstanceView {
   key: string;
   version: number;
   state: unknown;
-  status: InstanceRow['status'];
+  status: Instance['status'];
   revision: number;
   /** Events the case manager (or the roles named) may send now: guards evaluated. */
   allowedEvents: AllowedEvent[];
@@ -70,24 +73,19 @@ export class InstanceService {
   }
 
   /** Starts the published version of pathway `key` for a case, inside the caller's transaction. */
-  async start(tx: Db, caseId: string, key: string, cause: Cause, startedBy?: string): Promise<InstanceRow> {
+  async start(tx: Db, caseId: string, key: string, cause: Cause, startedBy?: string): Promise<Instance> {
     const ctx = await loadCaseContext(tx, caseId, true);
     if (!ctx) throw new DomainError('not_found', 'Case not found');
     if (ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
     return this.startIn(tx, ctx, key, cause, startedBy, 0);
   }
 
-  private async startIn(tx: Db, ctx: CaseContext, key: string, cause: Cause, startedBy: string | undefined, depth: number): Promise<InstanceRow> {
-    const running = await one(
-      tx,
-      `SELECT 1 FROM pathway_instances WHERE case_id = $1 AND pathway_key = $2 AND status = 'active'`,
-      [ctx.case.id, key],
-    );
-    if (running) throw new DomainError('conflict', `Pathway '${key}' is already running for this case`);
+  private async startIn(tx: Db, ctx: CaseContext, key: string, cause: Cause, startedBy: string | undefined, depth: number): Promise<Instance> {
+    if (await InstanceRepository.isRunning(tx, ctx.case.id, key)) throw new DomainError('conflict', `Pathway '${key}' is already running for this case`);
     const version = await this.catalog.publishedVersion(key, tx);
     const pathway = await this.catalog.compiledVersion(key, version, tx);
     const now = new Date();
-    const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.key_dates);
+    const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.keyDates);
     const step = startInstance(pathway, { now, facts, ...this.calendarOf(ctx) });
     const row = await InstanceRepository.insert(tx, {
       caseId: ctx.case.id,
@@ -117,7 +115,7 @@ export class InstanceService {
     expectedRevision?: number,
   ): Promise<InstanceView> {
     const row = await InstanceRepository.get(tx, instanceId);
-    if (!row || row.case_id !== caseId) throw new DomainError('not_found', 'Pathway instance not found');
+    if (!row || row.caseId !== caseId) throw new DomainError('not_found', 'Pathway instance not found');
     if (expectedRevision !== undefined && row.revision !== expectedRevision) {
       throw new DomainError('conflict', `The pathway instance is at revision ${row.revision}, not ${expectedRevision}`, {
         currentRevision: row.revision,
@@ -126,8 +124,8 @@ export class InstanceService {
     if (row.status !== 'active') throw new DomainError('unprocessable', `The pathway instance is ${row.status}`);
     // A closed case's remaining pathway (closure: follow-ups, retention) still takes events.
     const ctx = (await loadCaseContext(tx, caseId))!;
-    const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
-    const facts = await loadFacts(tx, caseId, row.id, ctx.case.key_dates);
+    const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
+    const facts = await loadFacts(tx, caseId, row.id, ctx.case.keyDates);
     const check = checkEvent(pathway, row.snapshot, event, facts);
     if (!check.ok) {
       throw new DomainError('unprocessable', check.message, { reason: check.code, ...(check.guard ? { guard: check.guard } : {}) });
@@ -141,7 +139,7 @@ export class InstanceService {
     const now = new Date();
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
-    return this.view({ ...row, snapshot: step.snapshot, state_value: step.value, status: step.status, revision }, pathway, facts);
+    return this.view({ ...row, snapshot: step.snapshot, stateValue: step.value, status: step.status, revision }, pathway, facts);
   }
 
   /**
@@ -154,26 +152,22 @@ export class InstanceService {
     const outcome = await this.ds.transaction(async (tx): Promise<'fired' | 'stale' | 'skipped'> => {
       // The instance first, then its timer: the order an event or a migration locks them in.
       const row = await InstanceRepository.lockOwnerOf(tx, { timerId: timerRowId });
-      const timer = await one<{ id: string; instance_id: string; event: string; status: string; fire_at: Date }>(
-        tx,
-        `SELECT id, instance_id, event, status, fire_at FROM timers WHERE id = $1 FOR NO KEY UPDATE`,
-        [timerRowId],
-      );
+      const timer = await TimerRepository.lock(tx, timerRowId);
       if (!timer || timer.status !== 'pending') return 'skipped';
       if (!row || row.status !== 'active') {
-        await tx.query(`UPDATE timers SET status = 'stale', settled_at = now() WHERE id = $1`, [timer.id]);
+        await TimerRepository.settle(tx, timer.id, 'stale');
         return 'stale';
       }
-      const ctx = (await loadCaseContext(tx, row.case_id))!;
-      const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
-      const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
+      const ctx = (await loadCaseContext(tx, row.caseId))!;
+      const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
+      const facts = await loadFacts(tx, row.caseId, row.id, ctx.case.keyDates);
       const now = new Date();
       const event = { type: timer.event };
       const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
-      await tx.query(`UPDATE timers SET status = $2, settled_at = now() WHERE id = $1`, [timer.id, step.changed ? 'fired' : 'stale']);
+      await TimerRepository.settle(tx, timer.id, step.changed ? 'fired' : 'stale');
       if (!step.changed) return 'stale';
       await this.commitStep(tx, ctx, row, pathway, step, event, now, { system: 'timer' });
-      dueAt = timer.fire_at;
+      dueAt = timer.fireAt;
       return 'fired';
     });
     if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(new Date(), new Date(dueAt)));
@@ -187,9 +181,9 @@ export class InstanceService {
   async reevaluate(tx: Db, instanceId: string, cause: Cause): Promise<boolean> {
     const row = await InstanceRepository.get(tx, instanceId, { lock: true });
     if (!row || row.status !== 'active') return false;
-    const ctx = (await loadCaseContext(tx, row.case_id))!;
-    const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
-    const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
+    const ctx = (await loadCaseContext(tx, row.caseId))!;
+    const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
+    const facts = await loadFacts(tx, row.caseId, row.id, ctx.case.keyDates);
     const now = new Date();
     const event = { type: 'convene.reevaluate' };
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
@@ -202,20 +196,20 @@ export class InstanceService {
     const rows = await InstanceRepository.forCase(db, caseId);
     const result: InstanceView[] = [];
     for (const row of rows) {
-      const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, db);
+      const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, db);
       const facts = row.status === 'active' ? await loadFacts(db, caseId, row.id, keyDates) : undefined;
       result.push(this.view(row, pathway, facts));
     }
     return result;
   }
 
-  view(row: InstanceRow, pathway: CompiledPathway, facts?: Awaited<ReturnType<typeof loadFacts>>): InstanceView {
+  view(row: Instance, pathway: CompiledPathway, facts?: Awaited<ReturnType<typeof loadFacts>>): InstanceView {
     const available = row.status === 'active' && facts ? allowedEvents(pathway, row.snapshot, facts) : [];
     return {
       instanceId: row.id,
-      key: row.pathway_key,
+      key: row.pathwayKey,
       version: row.version,
-      state: row.state_value,
+      state: row.stateValue,
       status: row.status,
       revision: row.revision,
       allowedEvents: available.filter((e) => e.enabled),
@@ -226,7 +220,7 @@ export class InstanceService {
   private async commitStep(
     tx: Db,
     ctx: CaseContext,
-    row: InstanceRow,
+    row: Instance,
     pathway: CompiledPathway,
     step: StepResult,
     event: PathwayEvent,
@@ -241,7 +235,7 @@ export class InstanceService {
     if (revision === undefined) {
       throw new DomainError('conflict', 'The pathway instance was changed by someone else; reload and try again');
     }
-    await this.logEvent(tx, ctx.case.id, row.id, event.type, event.data ?? null, row.state_value, step.value, revision, cause);
+    await this.logEvent(tx, ctx.case.id, row.id, event.type, event.data ?? null, row.stateValue, step.value, revision, cause);
     await this.applyEffects(tx, ctx, { ...row, revision }, pathway, step.effects, now, cause, 0);
     return revision;
   }
@@ -249,14 +243,14 @@ export class InstanceService {
   private async applyEffects(
     tx: Db,
     ctx: CaseContext,
-    row: InstanceRow,
+    row: Instance,
     pathway: CompiledPathway,
     effects: Effect[],
     now: Date,
     cause: Cause,
     depth: number,
   ): Promise<void> {
-    const origin = (state: string) => ({ pathway: row.pathway_key, version: row.version, state });
+    const origin = (state: string) => ({ pathway: row.pathwayKey, version: row.version, state });
     for (const effect of effects) {
       switch (effect.type) {
         case 'task.cancel':
@@ -277,34 +271,29 @@ export class InstanceService {
           );
           break;
         case 'timer.set': {
-          const timer = await one<{ id: string }>(
-            tx,
-            `INSERT INTO timers (instance_id, timer_id, event, fire_at, revision) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (instance_id, timer_id, revision) DO UPDATE SET fire_at = EXCLUDED.fire_at
-             RETURNING id`,
-            [row.id, effect.timerId, effect.event, effect.fireAt, row.revision],
-          );
+          const timerRowId = await TimerRepository.set(tx, {
+            instanceId: row.id,
+            timerId: effect.timerId,
+            event: effect.event,
+            fireAt: effect.fireAt,
+            revision: row.revision,
+          });
           await enqueue(tx, [
             {
               kind: 'add',
               job: 'timer.fire',
-              jobId: timerJobId(timer!.id),
-              payload: { instanceId: row.id, timerRowId: timer!.id, timerId: effect.timerId, event: effect.event, revision: row.revision },
+              jobId: timerJobId(timerRowId),
+              payload: { instanceId: row.id, timerRowId, timerId: effect.timerId, event: effect.event, revision: row.revision },
               runAt: new Date(effect.fireAt),
             },
           ]);
           break;
         }
         case 'timer.cancel': {
-          const cancelled = await many<{ id: string }>(
-            tx,
-            `UPDATE timers SET status = 'cancelled', settled_at = now()
-              WHERE instance_id = $1 AND timer_id = $2 AND status = 'pending' RETURNING id`,
-            [row.id, effect.timerId],
-          );
+          const cancelled = await TimerRepository.cancelPending(tx, row.id, effect.timerId);
           await enqueue(
             tx,
-            cancelled.map((t) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(t.id) })),
+            cancelled.map((id) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(id) })),
           );
           break;
         }
@@ -312,22 +301,17 @@ export class InstanceService {
           for (const agency of agenciesWithRole(ctx, effect.role)) {
             await this.notifications.create(tx, {
               caseId: ctx.case.id,
-              agencyId: agency.agency_id,
+              agencyId: agency.agencyId,
               kind: effect.kind,
               title: String(effect.params?.title ?? pathway.definition.title),
-              rule: { source: 'pathway', pathway: row.pathway_key, version: row.version, kind: effect.kind, revision: row.revision },
-              dedupeKey: `notify:${row.id}:${row.revision}:${effect.kind}:${agency.agency_id}`,
+              rule: { source: 'pathway', pathway: row.pathwayKey, version: row.version, kind: effect.kind, revision: row.revision },
+              dedupeKey: `notify:${row.id}:${row.revision}:${effect.kind}:${agency.agencyId}`,
             });
           }
           break;
         case 'pathway.start': {
           if (depth >= MAX_CHAINED_STARTS) throw new DomainError('unprocessable', 'Too many chained pathway starts');
-          const running = await one(
-            tx,
-            `SELECT 1 FROM pathway_instances WHERE case_id = $1 AND pathway_key = $2 AND status = 'active'`,
-            [ctx.case.id, effect.key],
-          );
-          if (!running) await this.startIn(tx, ctx, effect.key, { system: 'pathway' }, row.id, depth + 1);
+          if (!(await InstanceRepository.isRunning(tx, ctx.case.id, effect.key))) await this.startIn(tx, ctx, effect.key, { system: 'pathway' }, row.id, depth + 1);
           break;
         }
         case 'case.close':
@@ -340,23 +324,14 @@ export class InstanceService {
   }
 
   private async closeCase(tx: Db, ctx: CaseContext, closingInstanceId: string, cause: Cause): Promise<void> {
-    const others = await many<{ id: string }>(
-      tx,
-      `UPDATE pathway_instances SET status = 'cancelled', revision = revision + 1, updated_at = now()
-        WHERE case_id = $1 AND status = 'active' AND id <> $2 RETURNING id`,
-      [ctx.case.id, closingInstanceId],
-    );
+    const others = await InstanceRepository.cancelActiveOfCaseExcept(tx, ctx.case.id, closingInstanceId);
     for (const other of others) {
-      await this.tasks.cancelForInstance(tx, other.id);
-      const timers = await many<{ id: string }>(
-        tx,
-        `UPDATE timers SET status = 'cancelled', settled_at = now() WHERE instance_id = $1 AND status = 'pending' RETURNING id`,
-        [other.id],
-      );
-      await enqueue(tx, timers.map((t) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(t.id) })));
-      await this.logEvent(tx, ctx.case.id, other.id, 'pathway.cancelled', null, null, null, null, cause);
+      await this.tasks.cancelForInstance(tx, other);
+      const timers = await TimerRepository.cancelPending(tx, other);
+      await enqueue(tx, timers.map((id) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(id) })));
+      await this.logEvent(tx, ctx.case.id, other, 'pathway.cancelled', null, null, null, null, cause);
     }
-    await tx.query(`UPDATE cases SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1`, [ctx.case.id]);
+    await CaseRepository.close(tx, ctx.case.id);
     ctx.case.status = 'closed';
     await this.logEvent(tx, ctx.case.id, null, 'case.closed', null, null, null, null, cause);
   }
@@ -373,20 +348,16 @@ export class InstanceService {
     cause: Cause,
   ): Promise<void> {
     const actor = 'actor' in cause ? cause.actor : undefined;
-    await tx.query(
-      `INSERT INTO case_events (case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        caseId,
-        instanceId,
-        type,
-        data === null ? JSON.stringify({ system: 'system' in cause ? cause.system : undefined }) : JSON.stringify(data),
-        actor?.userId ?? null,
-        actor?.agencyId ?? null,
-        from === null ? null : JSON.stringify(from),
-        to === null ? null : JSON.stringify(to),
-        revision,
-      ],
-    );
+    await CaseEventRepository.append(tx, {
+      caseId,
+      instanceId,
+      type,
+      data: data === null ? { system: 'system' in cause ? cause.system : undefined } : data,
+      actorUserId: actor?.userId ?? null,
+      actorAgencyId: actor?.agencyId ?? null,
+      fromState: from,
+      toState: to,
+      revision,
+    });
   }
 }

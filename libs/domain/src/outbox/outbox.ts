@@ -1,10 +1,8 @@
 import type { Db } from '../db.js';
 import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
 import { withRequestId } from '../../../core/src/queue/job-catalog.js';
+import { OutboxRepository } from './outbox.repository.js';
 import { DELIVERY_JOB_OPTIONS } from '../notifications/delivery-policy.js';
-
-/** NOTIFY channel of the outbox trigger (migration 1764000003000 names it too). */
-export const OUTBOX_CHANNEL = 'convene_outbox';
 
 /** A row the relay turns into a BullMQ job (or a job removal) after the transaction commits. */
 export type OutboxMessage =
@@ -17,28 +15,13 @@ export type OutboxMessage =
  * payload carries the current request id (see `withRequestId`).
  */
 export async function enqueue(tx: Db, messages: OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const topics: string[] = [];
-  const ids: string[] = [];
-  const payloads: string[] = [];
-  const runAts: Array<string | null> = [];
-  for (const m of messages) {
-    if (m.kind === 'add') {
-      topics.push(`add:${m.job}`);
-      ids.push(m.jobId);
-      payloads.push(JSON.stringify(withRequestId(m.payload)));
-      runAts.push(m.runAt ? m.runAt.toISOString() : null);
-    } else {
-      topics.push(`remove:${m.queue}`);
-      ids.push(m.jobId);
-      payloads.push('{}');
-      runAts.push(null);
-    }
-  }
-  await tx.query(
-    `INSERT INTO outbox (topic, job_id, payload, run_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
-    [topics, ids, payloads, runAts],
+  await OutboxRepository.insertMany(
+    tx,
+    messages.map((m) =>
+      m.kind === 'add'
+        ? { topic: `add:${m.job}`, jobId: m.jobId, payload: withRequestId(m.payload), runAt: m.runAt ?? null }
+        : { topic: `remove:${m.queue}`, jobId: m.jobId, payload: {}, runAt: null },
+    ),
   );
 }
 

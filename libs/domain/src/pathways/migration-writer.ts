@@ -6,11 +6,12 @@ import type { CaseContext } from '../cases/case-context.js';
 import { CaseEventRepository } from '../cases/case-event.repository.js';
 import type { Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
-import { InstanceRepository, type InstanceRow } from '../instances/instance.repository.js';
+import { InstanceRepository, type Instance } from '../instances/instance.repository.js';
 import { enqueue, reminderJobId, timerJobId } from '../outbox/outbox.js';
 import { ReminderRepository } from '../reminders/reminder.repository.js';
 import type { ReminderWriter } from '../reminders/reminder-writer.js';
 import { TaskRepository } from '../tasks/task.repository.js';
+import { TimerRepository } from '../timers/timer.repository.js';
 import type { TaskWriter } from '../tasks/task-writer.js';
 import type { InstanceChanges } from './migration-changes.js';
 import type { InstanceHoldings } from './migration-instance-state.js';
@@ -18,7 +19,7 @@ import { MigrationRepository } from './migration.repository.js';
 import type { MigrationReminderToAdd } from './migration-types.js';
 
 export interface MigrationWrite {
-  row: InstanceRow;
+  row: Instance;
   ctx: CaseContext;
   holdings: InstanceHoldings;
   changes: InstanceChanges;
@@ -48,7 +49,7 @@ export async function writeMigration(
   const value = snapshot.value ?? plan.targetStateValue;
   const revision = await InstanceRepository.migrateToVersion(tx, row.id, row.revision, { version: w.toVersion, snapshot, value });
   if (revision === undefined) throw new DomainError('conflict', 'The pathway instance was changed by someone else; run the migration again');
-  const origin = (state: string) => ({ pathway: row.pathway_key, version: w.toVersion, state });
+  const origin = (state: string) => ({ pathway: row.pathwayKey, version: w.toVersion, state });
 
   // Done and cancelled tasks of a renamed state move with it, so `allTasksDone` still counts them.
   // Before closing anything: the tasks this migration closes stay under the state they were opened in.
@@ -96,11 +97,11 @@ export async function writeMigration(
   }
 
   for (const timer of changes.timersToCancel) {
-    const cancelled = await MigrationRepository.cancelPendingTimers(tx, row.id, timer.timerId);
+    const cancelled = await TimerRepository.cancelPending(tx, row.id, timer.timerId);
     await enqueue(tx, cancelled.map((id) => ({ kind: 'remove' as const, queue: QUEUE.timers, jobId: timerJobId(id) })));
   }
   for (const timer of changes.timersToSet) {
-    const timerRowId = await MigrationRepository.setTimer(tx, { instanceId: row.id, timerId: timer.timerId, event: timer.event, fireAt: timer.fireAt, revision });
+    const timerRowId = await TimerRepository.set(tx, { instanceId: row.id, timerId: timer.timerId, event: timer.event, fireAt: timer.fireAt, revision });
     await enqueue(tx, [
       {
         kind: 'add',
@@ -129,7 +130,7 @@ export async function writeMigration(
     data: { fromVersion: row.version, toVersion: w.toVersion, mapping: w.mapping },
     actorUserId: w.actor.userId,
     actorAgencyId: w.actor.agencyId,
-    fromState: row.state_value,
+    fromState: row.stateValue,
     toState: value,
     revision,
   });

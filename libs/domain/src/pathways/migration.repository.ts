@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../../../engine/src/index.js';
-import { many, single, type Db } from '../db.js';
+import { many, type Db } from '../db.js';
 
 // NOTE (issue #12): the writes below touch `tasks`, `timers` and `reminders`, whose owners are
 // `tasks/task.repository.ts`, `timers/timer.repository.ts` and `reminders/reminder.repository.ts`
@@ -34,7 +34,7 @@ export interface PendingReminderRow {
   due_at: Date;
 }
 
-/** What a pathway migration reads and writes of an instance's tasks, timers and reminders. */
+/** What a pathway migration reads of an instance's tasks, timers and reminders (read-only: the writes go through each table's owner). */
 export const MigrationRepository = {
   /** The instance's open pathway tasks (not conference actions), oldest first. */
   async openTasks(db: Db, instanceId: string): Promise<OpenTaskRow[]> {
@@ -63,28 +63,5 @@ export const MigrationRepository = {
         WHERE task_id = ANY($1::uuid[]) AND status = 'pending' ORDER BY due_at, id`,
       [taskIds],
     );
-  },
-
-  /** Cancels an instance's pending rows of a timer; returns their ids. */
-  async cancelPendingTimers(db: Db, instanceId: string, timerId: string): Promise<string[]> {
-    const rows = await many<{ id: string }>(
-      db,
-      `UPDATE timers SET status = 'cancelled', settled_at = now()
-        WHERE instance_id = $1 AND timer_id = $2 AND status = 'pending' RETURNING id`,
-      [instanceId, timerId],
-    );
-    return rows.map((r) => r.id);
-  },
-
-  /** Sets a timer for the instance's revision (the same timer and revision again moves its time); returns the row id. */
-  async setTimer(db: Db, timer: { instanceId: string; timerId: string; event: string; fireAt: string; revision: number }): Promise<string> {
-    const row = await single<{ id: string }>(
-      db,
-      `INSERT INTO timers (instance_id, timer_id, event, fire_at, revision) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (instance_id, timer_id, revision) DO UPDATE SET fire_at = EXCLUDED.fire_at
-       RETURNING id`,
-      [timer.instanceId, timer.timerId, timer.event, timer.fireAt, timer.revision],
-    );
-    return row.id;
   },
 };

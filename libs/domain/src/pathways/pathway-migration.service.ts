@@ -134,8 +134,8 @@ export class PathwayMigrationService {
     audited = false,
   ): Promise<MigrationItem | (MigrationItem & { revision: number })> {
     const row = await InstanceRepository.get(tx, instanceId, { lock: true });
-    if (!row || row.pathway_key !== key) return refusedItem(instanceId, req, [`no running instance of '${key}' has id ${instanceId}`]);
-    const ctx = (await loadCaseContext(tx, row.case_id))!;
+    if (!row || row.pathwayKey !== key) return refusedItem(instanceId, req, [`no running instance of '${key}' has id ${instanceId}`]);
+    const ctx = (await loadCaseContext(tx, row.caseId))!;
     const caseRow = { id: ctx.case.id, reference: ctx.case.reference };
     if (row.status !== 'active') return refusedItem(instanceId, req, [`the instance is ${row.status}: only active instances are migrated`], caseRow);
     if (row.version !== req.fromVersion) {
@@ -147,11 +147,11 @@ export class PathwayMigrationService {
     const changes = changesFor({
       from: versions.from.definition as PathwayDefinition,
       to: versions.to.definition as PathwayDefinition,
-      stateValue: row.state_value,
+      stateValue: row.stateValue,
       holdings,
       mapping,
       now,
-      keyDates: ctx.case.key_dates ?? {},
+      keyDates: ctx.case.keyDates ?? {},
       versions: { from: req.fromVersion, to: req.toVersion },
     });
     const item = this.itemOf(instanceId, caseRow, req, changes);
@@ -173,7 +173,7 @@ export class PathwayMigrationService {
           toVersion: req.toVersion,
           mapping,
           revision: written.revision,
-          from: row.state_value,
+          from: row.stateValue,
           to: changes.plan.targetStateValue,
           counts: {
             tasksClosed: item.tasksToClose.length,

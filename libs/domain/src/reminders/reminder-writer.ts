@@ -76,7 +76,7 @@ export class ReminderWriter {
     now: Date,
   ): PlannedReminder[] {
     if (!task.dueAt) return [];
-    const assignee = ctx.participants.find((p) => p.agency_id === task.agencyId);
+    const assignee = ctx.participants.find((p) => p.agencyId === task.agencyId);
     const planned: PlannedReminder[] = [];
     for (const message of reminderSchedule(task.spec, task.dueAt)) {
       const recipients =
@@ -88,11 +88,11 @@ export class ReminderWriter {
       for (const r of recipients) {
         let dueAt = message.at;
         // Urgent tasks go at once; anything else waits for the recipient's own delivery hours.
-        if (!task.spec.urgent) dueAt = nextDeliveryTime(dueAt, r.delivery_hours, r.country, r.timezone);
+        if (!task.spec.urgent) dueAt = nextDeliveryTime(dueAt, r.deliveryHours, r.country, r.timezone);
         if (dueAt.getTime() < now.getTime() - PAST_SLACK_MS && message.kind !== 'escalation' && message.kind !== 'overdue') {
           continue; // a "before due" reminder whose moment has passed is no longer useful
         }
-        planned.push({ agencyId: r.agency_id, kind: message.kind, dueAt, rule: { ...base, source: base.source, kind: message.kind, offset: message.offset } });
+        planned.push({ agencyId: r.agencyId, kind: message.kind, dueAt, rule: { ...base, source: base.source, kind: message.kind, offset: message.offset } });
       }
     }
     return planned;

@@ -30,7 +30,7 @@ export class TaskWriter {
     now: Date,
   ): Promise<OpenedTask[]> {
     const agencies = agenciesWithRole(ctx, input.spec.assignee.role);
-    const agencyIds = agencies.length > 0 ? agencies.map((a) => a.agency_id) : [null];
+    const agencyIds = agencies.length > 0 ? agencies.map((a) => a.agencyId) : [null];
     const rows = await TaskRepository.open(
       tx,
       { caseId: ctx.case.id, instanceId: input.instanceId, conferenceId: input.conferenceId ?? null, stateId: input.stateId, spec: input.spec, dueAt: input.dueAt },

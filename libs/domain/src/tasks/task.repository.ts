@@ -230,34 +230,6 @@ export const TaskRepository = {
     );
   },
 
-  /** The agency's open tasks in the case, with their origin (case.service `removeParticipant`). */
-  async openOfAgency(
-    db: Db,
-    caseId: string,
-    agencyId: string,
-  ): Promise<
-    Array<{
-      id: string;
-      assigneeRole: string;
-      instanceId: string | null;
-      stateId: string | null;
-      taskKey: string | null;
-      dueAt: Date | null;
-      spec: TaskSpec | null;
-      pathwayKey: string | null;
-      version: number | null;
-    }>
-  > {
-    return many(
-      db,
-      `SELECT t.id, t.assignee_role AS "assigneeRole", t.instance_id AS "instanceId", t.state_id AS "stateId", t.task_key AS "taskKey",
-              t.due_at AS "dueAt", t.spec, i.pathway_key AS "pathwayKey", i.version
-         FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
-        WHERE t.case_id = $1 AND t.assignee_agency_id = $2 AND t.status = 'open'`,
-      [caseId, agencyId],
-    );
-  },
-
   /** Another agency in the same role takes the task over (its acknowledgement is kept; case.service `removeParticipant`). */
   async handOver(db: Db, taskId: string, agencyId: string): Promise<void> {
     await many(db, 'UPDATE tasks SET assignee_agency_id = $2, updated_at = now() WHERE id = $1', [taskId, agencyId]);
@@ -266,36 +238,6 @@ export const TaskRepository = {
   /** Cancels one task whatever its status (case.service `removeParticipant`). */
   async cancel(db: Db, taskId: string): Promise<void> {
     await many(db, `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE id = $1`, [taskId]);
-  },
-
-  /** The case's open tasks whose due date is counted from one of these key dates (not set by hand), locked (key-date-moves `follow`). */
-  async lockOpenCountedFrom(
-    db: Db,
-    caseId: string,
-    keyDates: readonly string[],
-  ): Promise<
-    Array<{
-      id: string;
-      spec: TaskSpec;
-      dueAt: Date | null;
-      createdAt: Date;
-      assigneeAgencyId: string | null;
-      pathwayKey: string | null;
-      version: number | null;
-      stateId: string | null;
-      conferenceId: string | null;
-    }>
-  > {
-    return many(
-      db,
-      `SELECT t.id, t.spec, t.due_at AS "dueAt", t.created_at AS "createdAt", t.assignee_agency_id AS "assigneeAgencyId",
-              i.pathway_key AS "pathwayKey", i.version, t.state_id AS "stateId", t.conference_id AS "conferenceId"
-         FROM tasks t LEFT JOIN pathway_instances i ON i.id = t.instance_id
-        WHERE t.case_id = $1 AND t.status = 'open' AND t.spec IS NOT NULL AND NOT t.due_set_by_hand
-          AND (t.spec->'due'->>'before' = ANY($2::text[]) OR t.spec->'due'->>'after' = ANY($2::text[]))
-        ORDER BY t.created_at, t.id FOR NO KEY UPDATE OF t`,
-      [caseId, keyDates],
-    );
   },
 
   /** A due date that follows its key date (key-date-moves `follow`). */

@@ -1,0 +1,28 @@
+import { many, type Db } from '../db.js';
+
+/** Read-only: the facts guards read, from the tables that hold them (their owners write them). */
+export const FactsRepository = {
+  /** The instance's state tasks: state, task key and status. */
+  async instanceTasks(db: Db, instanceId: string): Promise<Array<{ stateId: string; key: string; status: 'open' | 'done' | 'cancelled' }>> {
+    return many(
+      db,
+      `SELECT state_id AS "stateId", task_key AS key, status FROM tasks
+        WHERE instance_id = $1 AND state_id IS NOT NULL`,
+      [instanceId],
+    );
+  },
+
+  /** The roles (in this case) of the agencies that attended the case's latest conference not cancelled. */
+  async latestConferenceAttendedRoles(db: Db, caseId: string): Promise<string[]> {
+    const rows = await many<{ role: string }>(
+      db,
+      `SELECT DISTINCT p.role FROM conference_invitees i
+         JOIN case_participants p ON p.agency_id = i.agency_id AND p.case_id = $1
+        WHERE i.attended AND i.conference_id = (
+          SELECT id FROM conferences WHERE case_id = $1 AND status <> 'cancelled'
+           ORDER BY scheduled_at DESC, created_at DESC LIMIT 1)`,
+      [caseId],
+    );
+    return rows.map((r) => r.role);
+  },
+};
