@@ -1,0 +1,22 @@
+/*
+ * Checked access for tests, bench and scripts under `noUncheckedIndexedAccess`: each returns the value
+ * or throws an error that says what was missing (instead of a later "cannot read properties of undefined").
+ */
+
+/** `value`, or an error naming `what` when it is undefined or null. */
+export function defined<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what} to be defined, got ${String(value)}`);
+  return value;
+}
+
+/** The element at `index` of `list` (negative counts from the end); throws when there is none. */
+export function at<T>(list: readonly T[], index: number, what = 'list'): T {
+  const value = list.at(index);
+  if (value === undefined) throw new Error(`${what}: no element at index ${index} (length ${list.length})`);
+  return value;
+}
+
+/** The first element of `list`; throws when it is empty. */
+export function first<T>(list: readonly T[], what = 'list'): T {
+  return at(list, 0, what);
+}
