@@ -4,7 +4,7 @@ import { openQueueConnection } from '../libs/core/src/queue/queue-backend.js';
 import { ALL_QUEUES } from '../libs/core/src/queue/queue-registry.js';
 import { parseArgs } from './support/args.js';
 import { ApiClient, createAgencyWithUser, seedPartnership } from './support/api-client.js';
-import { first } from './support/defined.js';
+import { firstOf } from './support/defined.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { openBenchDatabase } from './support/database.js';
 import { log } from './support/log.js';
@@ -59,7 +59,7 @@ const results: Record<string, unknown> = {
 const rows: Row[] = [];
 // Other work on the machine skews every figure; the 1-minute load average before each scenario says how much.
 const load: Record<string, number> = {};
-const noteLoad = (when: string) => (load[when] = Math.round(first(loadavg(), 'loadavg()') * 100) / 100);
+const noteLoad = (when: string) => (load[when] = Math.round(firstOf(loadavg(), 'loadavg()') * 100) / 100);
 const hasPgbench = Boolean(machine.pgbench);
 const memory: Array<{ app: string; during: string; peakRssMiB: number }> = [];
 

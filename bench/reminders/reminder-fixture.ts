@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ReminderWriter } from '../../libs/domain/src/reminders/reminder-writer.js';
 import type { Db } from '../../libs/domain/src/db.js';
-import { at, first } from '../support/defined.js';
+import { at, firstOf } from '../support/defined.js';
 
 /** The domain's writers take a TypeORM manager; they only call `query(sql, params)`, which a pg pool answers. */
 export function poolAsDb(pool: pg.Pool): Db {
@@ -87,7 +87,7 @@ export async function waitOutboxDrained(pool: pg.Pool, timeoutMs: number): Promi
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL');
-    if (first(rows, 'outbox count').n === 0) return Date.now();
+    if (firstOf(rows, 'outbox count').n === 0) return Date.now();
     await new Promise((r) => setTimeout(r, 50));
   }
   return undefined;

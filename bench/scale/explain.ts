@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { first } from '../support/defined.js';
+import { firstOf } from '../support/defined.js';
 import type { RecordedQuery } from './recording-data-source.js';
 
 export interface PlanSummary {
@@ -26,7 +26,7 @@ export async function explainAll(pool: pg.Pool, queries: RecordedQuery[]): Promi
       `EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`,
       q.params,
     );
-    const root = first(first(rows, 'EXPLAIN')['QUERY PLAN'], 'QUERY PLAN');
+    const root = firstOf(firstOf(rows, 'EXPLAIN')['QUERY PLAN'], 'QUERY PLAN');
     const indexes = new Set<string>();
     const seq = new Set<string>();
     walk(root.Plan, indexes, seq);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { first } from '../support/defined.js';
+import { firstOf } from '../support/defined.js';
 import { log } from '../support/log.js';
 
 export interface ScaleSeedInput {
@@ -44,7 +44,7 @@ export async function seedScale(url: string, input: ScaleSeedInput): Promise<Sca
       [PARTNERS - input.partnerIds.length],
     );
     const partners = [...input.partnerIds.filter((id) => id !== input.inboxAgencyId), ...extra.rows.map((r) => r.id)];
-    const otherCity = first((await c.query<{ id: string }>(`INSERT INTO agencies (name, kind) VALUES ('Seed city ' || md5(random()::text), 'local_authority') RETURNING id`)).rows, 'INSERT … RETURNING').id;
+    const otherCity = firstOf((await c.query<{ id: string }>(`INSERT INTO agencies (name, kind) VALUES ('Seed city ' || md5(random()::text), 'local_authority') RETURNING id`)).rows, 'INSERT … RETURNING').id;
 
     await c.query(`CREATE TEMP TABLE seed_case AS
       SELECT g AS n, gen_random_uuid() AS id, gen_random_uuid() AS instance_id,
@@ -115,7 +115,7 @@ export async function seedScale(url: string, input: ScaleSeedInput): Promise<Sca
       cases: input.cases,
       tasks: input.cases * input.tasksPerCase,
       events: input.cases * input.eventsPerCase,
-      openTasksOfInboxAgency: first(open.rows, 'open task count').n,
+      openTasksOfInboxAgency: firstOf(open.rows, 'open task count').n,
       ms: Date.now() - started,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, Partnership } from '../support/api-client.js';
-import { first } from '../support/defined.js';
+import { firstOf } from '../support/defined.js';
 import { summarise } from '../support/stats.js';
 import type { ThroughputResult } from '../baselines/tpcb-node.js';
 
@@ -14,7 +14,7 @@ interface LoopCase {
 
 /** Opens `count` cases (the probation agency refers) and starts the referral pathway on each. */
 export async function openLoopCases(api: ApiClient, p: Partnership, count: number): Promise<LoopCase[]> {
-  const referrer = first(p.partners, 'partner agencies');
+  const referrer = firstOf(p.partners, 'partner agencies');
   const cases: LoopCase[] = [];
   for (let i = 0; i < count; i++) {
     const created = await api.expect<{ id: string }>(201, 'POST', '/api/cases', {

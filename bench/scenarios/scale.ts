@@ -12,7 +12,7 @@ import { ReminderWriter } from '../../libs/domain/src/reminders/reminder-writer.
 import { TaskService } from '../../libs/domain/src/tasks/task.service.js';
 import { TaskWriter } from '../../libs/domain/src/tasks/task-writer.js';
 import type { ApiClient, Partnership } from '../support/api-client.js';
-import { first } from '../support/defined.js';
+import { firstOf } from '../support/defined.js';
 import { log } from '../support/log.js';
 import { summarise, type LatencySummary } from '../support/stats.js';
 import { explainAll, type PlanSummary } from '../scale/explain.js';
@@ -48,7 +48,7 @@ async function pathwayTemplates(api: ApiClient, p: Partnership, pool: pg.Pool) {
       `SELECT version, snapshot, state_value FROM pathway_instances WHERE id = $1`,
       [started.body.instanceId],
     );
-    const instance = first(rows, `pathway instance ${started.body.instanceId}`);
+    const instance = firstOf(rows, `pathway instance ${started.body.instanceId}`);
     templates.push({ key, version: instance.version, snapshot: instance.snapshot, stateValue: instance.state_value });
   }
   if (templates.length === 0) throw new Error('no pathway could be started for the scale templates');
@@ -98,7 +98,7 @@ export async function runScale(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   try {
     const templates = await pathwayTemplates(api, p, pool);
-    const inbox = first(p.partners, 'partner agencies');
+    const inbox = firstOf(p.partners, 'partner agencies');
     log(`seeding ${opts.cases} cases, ${opts.cases * opts.tasksPerCase} tasks`);
     const seed = await seedScale(databaseUrl, {
       ...opts,
@@ -129,7 +129,7 @@ export async function runScale(
       const sink: RecordedQuery[] = [];
       await explain(recordingServices(pool, sink));
       const plans = await explainAll(pool, sink);
-      queries.push({ name, path: first(paths, name), latencyMs, plans });
+      queries.push({ name, path: firstOf(paths, name), latencyMs, plans });
       log(`  ${name}: p50 ${latencyMs.p50} ms, p95 ${latencyMs.p95} ms`);
     };
 
@@ -146,7 +146,7 @@ export async function runScale(
     await measure('case list: reference search', p.city.token, repeat('/api/cases?q=SEED-00123'), (s) =>
       s.cases.list(manager, { q: 'SEED-00123', limit: 50, offset: 0 }));
     await measure('case detail', p.city.token, caseIds.map((id) => `/api/cases/${id}`), (s) =>
-      s.ds.transaction((tx) => s.cases.detail(tx, manager, first(caseIds, 'seeded cases'), { audit: false })));
+      s.ds.transaction((tx) => s.cases.detail(tx, manager, firstOf(caseIds, 'seeded cases'), { audit: false })));
     if (timelineEndpoint) {
       await measure('timeline', p.city.token, caseIds.map((id) => `/api/cases/${id}/timeline`), () => Promise.resolve(undefined));
     } else {

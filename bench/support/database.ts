@@ -2,7 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../libs/core/src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../libs/core/src/database/prepare-database.js';
-import { first } from './defined.js';
+import { firstOf } from './defined.js';
 import { log } from './log.js';
 
 export const BENCH_DATABASE = 'convene_bench';
@@ -42,7 +42,7 @@ export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   await admin.connect();
   let serverVersion: string;
   try {
-    serverVersion = first((await admin.query<{ server_version: string }>('SHOW server_version')).rows, 'SHOW server_version').server_version;
+    serverVersion = firstOf((await admin.query<{ server_version: string }>('SHOW server_version')).rows, 'SHOW server_version').server_version;
     for (const name of [BENCH_DATABASE, TPCB_DATABASE]) {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);

@@ -11,6 +11,6 @@ export function at<T>(list: readonly T[], index: number, what = 'list'): T {
 }
 
 /** The first element of `list`; throws when it is empty. */
-export function first<T>(list: readonly T[], what = 'list'): T {
+export function firstOf<T>(list: readonly T[], what = 'list'): T {
   return at(list, 0, what);
 }

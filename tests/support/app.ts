@@ -102,6 +102,9 @@ const PARTNERSHIP = [
 /** The roles of a seeded partnership (one agency and one user each). */
 export type PartnershipRole = (typeof PARTNERSHIP)[number]['role'];
 
+/** Every partnership role, in the order `seedPartnership` creates them. */
+export const PARTNERSHIP_ROLES: readonly PartnershipRole[] = PARTNERSHIP.map((p) => p.role);
+
 export interface Partnership {
   adminToken: string;
   agencies: Record<PartnershipRole, { id: string; name: string }>;
