@@ -1,6 +1,7 @@
 /*
- * Checked access for tests, bench and scripts under `noUncheckedIndexedAccess`: each returns the value
- * or throws an error that says what was missing (instead of a later "cannot read properties of undefined").
+ * Checked access for tests under `noUncheckedIndexedAccess` (bench/support/defined.ts is the bench's copy):
+ * each returns the value or throws an error that says what was missing (instead of a later "cannot read
+ * properties of undefined").
  */
 
 /** `value`, or an error naming `what` when it is undefined or null. */
