@@ -4,6 +4,7 @@ import { openQueueConnection } from '../libs/core/src/queue/queue-backend.js';
 import { ALL_QUEUES } from '../libs/core/src/queue/queue-registry.js';
 import { parseArgs } from './support/args.js';
 import { ApiClient, createAgencyWithUser, seedPartnership } from './support/api-client.js';
+import { firstOf } from './support/defined.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { openBenchDatabase } from './support/database.js';
 import { log } from './support/log.js';
@@ -41,27 +42,29 @@ async function clearRedisQueues() {
   await conn.close();
 }
 
+const mode = args.quick ? 'quick' : 'full';
+const machine: { nproc: number; cpu: string | undefined; memoryGiB: number; node: string; pgbench: string | null; postgres?: string } = {
+  nproc: availableParallelism(),
+  cpu: cpus()[0]?.model,
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  pgbench: pgbenchVersion() ?? null,
+};
 const results: Record<string, unknown> = {
   startedAt: startedAt.toISOString(),
-  mode: args.quick ? 'quick' : 'full',
+  mode,
   scale: args.scale,
-  machine: {
-    nproc: availableParallelism(),
-    cpu: cpus()[0]?.model,
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    pgbench: pgbenchVersion() ?? null,
-  },
+  machine,
 };
 const rows: Row[] = [];
 // Other work on the machine skews every figure; the 1-minute load average before each scenario says how much.
 const load: Record<string, number> = {};
-const noteLoad = (when: string) => (load[when] = Math.round(loadavg()[0] * 100) / 100);
-const hasPgbench = Boolean((results.machine as { pgbench: string | null }).pgbench);
+const noteLoad = (when: string) => (load[when] = Math.round(firstOf(loadavg(), 'loadavg()') * 100) / 100);
+const hasPgbench = Boolean(machine.pgbench);
 const memory: Array<{ app: string; during: string; peakRssMiB: number }> = [];
 
 const db = await openBenchDatabase(root);
-(results.machine as Record<string, unknown>).postgres = `${db.serverVersion}${db.embedded ? ' (embedded)' : ''}`;
+machine.postgres = `${db.serverVersion}${db.embedded ? ' (embedded)' : ''}`;
 await clearRedisQueues();
 const receiver = new WebhookReceiver();
 await receiver.start();
@@ -202,8 +205,8 @@ noteLoad('end');
 results.loadAverage = load;
 results.finishedAt = new Date().toISOString();
 const file = writeResults(root, results, startedAt);
-const m = results.machine as Record<string, unknown>;
-console.log(`\nConvene bench (${results.mode}) — ${m.nproc} CPUs, ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}, ${m.pgbench ?? 'no pgbench'}`);
+const m = machine;
+console.log(`\nConvene bench (${mode}) — ${m.nproc} CPUs, ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}, ${m.pgbench ?? 'no pgbench'}`);
 console.log(`1-min load average: ${Object.entries(load).map(([k, v]) => `${k} ${v}`).join(', ')} (other work on the machine skews the figures)`);
 console.log(formatTable(rows));
 console.log(`\nresults: ${file}  (${Math.round((Date.now() - startedAt.getTime()) / 1000)} s)`);

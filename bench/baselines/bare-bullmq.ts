@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { openQueueConnection, type AnyWorker } from '../../libs/core/src/queue/queue-backend.js';
 
 export interface BareQueueResult {
@@ -23,7 +22,7 @@ export async function runBareBullmq(opts: { redisUrl?: string; databaseUrl: stri
   let failed = 0;
   let finish!: () => void;
   const allDone = new Promise<void>((r) => (finish = r));
-  const worker: AnyWorker = conn.makeWorker(name, async (_job: Job) => 'ok', { concurrency: opts.concurrency });
+  const worker: AnyWorker = conn.makeWorker(name, () => Promise.resolve('ok'), { concurrency: opts.concurrency });
   // BullMQ's PostgreSQL backend can report deadlocks under concurrency: count them, do not hang on them.
   worker.on('completed', () => {
     if (++completed + failed >= opts.jobs) finish();

@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { ReminderWriter } from '../../libs/domain/src/reminders/reminder-writer.js';
 import type { Db } from '../../libs/domain/src/db.js';
+import { at, firstOf } from '../support/defined.js';
 
 /** The domain's writers take a TypeORM manager; they only call `query(sql, params)`, which a pg pool answers. */
 export function poolAsDb(pool: pg.Pool): Db {
-  return { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as Db;
+  return { query: async (sql: string, params?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, params)).rows } as unknown as Db;
 }
 
 export interface ReminderWave {
@@ -56,8 +57,9 @@ export async function scheduleReminderWave(
   const dueByTask = new Map<string, number>();
   const byCase = new Map<string, Array<{ taskId: string; due: number }>>();
   tasks.forEach((t, i) => {
-    dueByTask.set(t.id, opts.dueTimes[i]);
-    byCase.set(t.case_id, [...(byCase.get(t.case_id) ?? []), { taskId: t.id, due: opts.dueTimes[i] }]);
+    const due = at(opts.dueTimes, i, 'dueTimes'); // one task per due time
+    dueByTask.set(t.id, due);
+    byCase.set(t.case_id, [...(byCase.get(t.case_id) ?? []), { taskId: t.id, due }]);
   });
   // One call per task (a reminder's owner is one task), eight at a time like a busy app.
   const jobs = [...byCase].flatMap(([caseId, list]) => list.map((item) => ({ caseId, ...item })));
@@ -65,7 +67,7 @@ export async function scheduleReminderWave(
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < jobs.length) {
-        const item = jobs[next++];
+        const item = at(jobs, next++, 'jobs');
         await writer.insert(db, item.caseId, { taskId: item.taskId }, [
           {
             agencyId: opts.webhookAgencyId,
@@ -85,7 +87,7 @@ export async function waitOutboxDrained(pool: pg.Pool, timeoutMs: number): Promi
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL');
-    if (rows[0].n === 0) return Date.now();
+    if (firstOf(rows, 'outbox count').n === 0) return Date.now();
     await new Promise((r) => setTimeout(r, 50));
   }
   return undefined;

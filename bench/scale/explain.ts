@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { firstOf } from '../support/defined.js';
 import type { RecordedQuery } from './recording-data-source.js';
 
 export interface PlanSummary {
@@ -21,8 +22,11 @@ export async function explainAll(pool: pg.Pool, queries: RecordedQuery[]): Promi
   const plans: PlanSummary[] = [];
   for (const q of queries) {
     if (!/^\s*(SELECT|WITH)/i.test(q.sql) || /FOR UPDATE/i.test(q.sql)) continue;
-    const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.params);
-    const root = (rows[0]['QUERY PLAN'] as Array<{ Plan: Record<string, unknown>; 'Execution Time': number }>)[0];
+    const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown>; 'Execution Time': number }> }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`,
+      q.params,
+    );
+    const root = firstOf(firstOf(rows, 'EXPLAIN')['QUERY PLAN'], 'QUERY PLAN');
     const indexes = new Set<string>();
     const seq = new Set<string>();
     walk(root.Plan, indexes, seq);

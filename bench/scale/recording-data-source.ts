@@ -13,8 +13,8 @@ export interface RecordedQuery {
 export function recordingDataSource(pool: pg.Pool, sink: RecordedQuery[]): DataSource {
   const query = async (sql: string, params: unknown[] = []) => {
     sink.push({ sql, params });
-    return (await pool.query(sql, params)).rows;
+    return (await pool.query<Record<string, unknown>>(sql, params)).rows;
   };
   const manager = { query };
-  return { manager, query, transaction: async (fn: (m: unknown) => unknown) => fn(manager) } as unknown as DataSource;
+  return { manager, query, transaction: (fn: (m: unknown) => Promise<unknown>) => fn(manager) } as unknown as DataSource;
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { firstOf } from '../support/defined.js';
 import { log } from '../support/log.js';
 
 export interface ScaleSeedInput {
@@ -43,7 +44,7 @@ export async function seedScale(url: string, input: ScaleSeedInput): Promise<Sca
       [PARTNERS - input.partnerIds.length],
     );
     const partners = [...input.partnerIds.filter((id) => id !== input.inboxAgencyId), ...extra.rows.map((r) => r.id)];
-    const otherCity = (await c.query<{ id: string }>(`INSERT INTO agencies (name, kind) VALUES ('Seed city ' || md5(random()::text), 'local_authority') RETURNING id`)).rows[0].id;
+    const otherCity = firstOf((await c.query<{ id: string }>(`INSERT INTO agencies (name, kind) VALUES ('Seed city ' || md5(random()::text), 'local_authority') RETURNING id`)).rows, 'INSERT … RETURNING').id;
 
     await c.query(`CREATE TEMP TABLE seed_case AS
       SELECT g AS n, gen_random_uuid() AS id, gen_random_uuid() AS instance_id,
@@ -114,7 +115,7 @@ export async function seedScale(url: string, input: ScaleSeedInput): Promise<Sca
       cases: input.cases,
       tasks: input.cases * input.tasksPerCase,
       events: input.cases * input.eventsPerCase,
-      openTasksOfInboxAgency: open.rows[0].n,
+      openTasksOfInboxAgency: firstOf(open.rows, 'open task count').n,
       ms: Date.now() - started,
     };
   } finally {

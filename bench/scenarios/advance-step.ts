@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, Partnership } from '../support/api-client.js';
+import { firstOf } from '../support/defined.js';
 import { summarise } from '../support/stats.js';
 import type { ThroughputResult } from '../baselines/tpcb-node.js';
 
@@ -13,10 +14,10 @@ interface LoopCase {
 
 /** Opens `count` cases (the probation agency refers) and starts the referral pathway on each. */
 export async function openLoopCases(api: ApiClient, p: Partnership, count: number): Promise<LoopCase[]> {
-  const referrer = p.partners[0];
+  const referrer = firstOf(p.partners, 'partner agencies');
   const cases: LoopCase[] = [];
   for (let i = 0; i < count; i++) {
-    const created = await api.expect(201, 'POST', '/api/cases', {
+    const created = await api.expect<{ id: string }>(201, 'POST', '/api/cases', {
       token: p.city.token,
       body: {
         subject: { name: `Bench subject ${i}` },
@@ -24,7 +25,7 @@ export async function openLoopCases(api: ApiClient, p: Partnership, count: numbe
         participants: [{ agencyId: referrer.id, role: 'referrer' }],
       },
     });
-    const started = await api.expect(201, 'POST', `/api/cases/${created.id}/pathways`, { token: p.city.token, body: { key: 'referral' } });
+    const started = await api.expect<{ instanceId: string; revision: number }>(201, 'POST', `/api/cases/${created.id}/pathways`, { token: p.city.token, body: { key: 'referral' } });
     cases.push({ caseId: created.id, instanceId: started.instanceId, revision: started.revision, inScreening: true });
   }
   return cases;
@@ -50,7 +51,7 @@ export async function runAdvanceStep(
       for (let n = 0; n < opts.maxPerClient && performance.now() < deadline; n++) {
         const type = c.inScreening ? 'REQUEST_INFORMATION' : 'INFORMATION_RECEIVED';
         const t = performance.now();
-        const res = await api.request('POST', `/api/cases/${c.caseId}/events`, {
+        const res = await api.request<{ revision: number }>('POST', `/api/cases/${c.caseId}/events`, {
           token: p.city.token,
           headers: { 'if-match': `"${c.revision}"`, 'idempotency-key': randomUUID() },
           body: { instanceId: c.instanceId, type, ...(c.inScreening ? { data: { question: 'Which address?' } } : {}) },

@@ -12,6 +12,7 @@ import { ReminderWriter } from '../../libs/domain/src/reminders/reminder-writer.
 import { TaskService } from '../../libs/domain/src/tasks/task.service.js';
 import { TaskWriter } from '../../libs/domain/src/tasks/task-writer.js';
 import type { ApiClient, Partnership } from '../support/api-client.js';
+import { firstOf } from '../support/defined.js';
 import { log } from '../support/log.js';
 import { summarise, type LatencySummary } from '../support/stats.js';
 import { explainAll, type PlanSummary } from '../scale/explain.js';
@@ -37,14 +38,18 @@ const TEMPLATE_KEYS = ['review', 'referral', 'release-planning'];
 async function pathwayTemplates(api: ApiClient, p: Partnership, pool: pg.Pool) {
   const templates: Array<{ key: string; version: number; snapshot: unknown; stateValue: unknown }> = [];
   for (const key of TEMPLATE_KEYS) {
-    const created = await api.expect(201, 'POST', '/api/cases', {
+    const created = await api.expect<{ id: string }>(201, 'POST', '/api/cases', {
       token: p.city.token,
       body: { subject: { name: `Template ${key}` }, leadAgencyId: p.city.id, keyDates: { releaseDate: '2027-06-01' } },
     });
-    const started = await api.request('POST', `/api/cases/${created.id}/pathways`, { token: p.city.token, body: { key } });
+    const started = await api.request<{ instanceId: string }>('POST', `/api/cases/${created.id}/pathways`, { token: p.city.token, body: { key } });
     if (started.status !== 201) continue;
-    const { rows } = await pool.query(`SELECT version, snapshot, state_value FROM pathway_instances WHERE id = $1`, [started.body.instanceId]);
-    templates.push({ key, version: rows[0].version, snapshot: rows[0].snapshot, stateValue: rows[0].state_value });
+    const { rows } = await pool.query<{ version: number; snapshot: unknown; state_value: unknown }>(
+      `SELECT version, snapshot, state_value FROM pathway_instances WHERE id = $1`,
+      [started.body.instanceId],
+    );
+    const instance = firstOf(rows, `pathway instance ${started.body.instanceId}`);
+    templates.push({ key, version: instance.version, snapshot: instance.snapshot, stateValue: instance.state_value });
   }
   if (templates.length === 0) throw new Error('no pathway could be started for the scale templates');
   return templates;
@@ -93,7 +98,7 @@ export async function runScale(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   try {
     const templates = await pathwayTemplates(api, p, pool);
-    const inbox = p.partners[0];
+    const inbox = firstOf(p.partners, 'partner agencies');
     log(`seeding ${opts.cases} cases, ${opts.cases * opts.tasksPerCase} tasks`);
     const seed = await seedScale(databaseUrl, {
       ...opts,
@@ -124,7 +129,7 @@ export async function runScale(
       const sink: RecordedQuery[] = [];
       await explain(recordingServices(pool, sink));
       const plans = await explainAll(pool, sink);
-      queries.push({ name, path: paths[0], latencyMs, plans });
+      queries.push({ name, path: firstOf(paths, name), latencyMs, plans });
       log(`  ${name}: p50 ${latencyMs.p50} ms, p95 ${latencyMs.p95} ms`);
     };
 
@@ -141,9 +146,9 @@ export async function runScale(
     await measure('case list: reference search', p.city.token, repeat('/api/cases?q=SEED-00123'), (s) =>
       s.cases.list(manager, { q: 'SEED-00123', limit: 50, offset: 0 }));
     await measure('case detail', p.city.token, caseIds.map((id) => `/api/cases/${id}`), (s) =>
-      s.ds.transaction((tx) => s.cases.detail(tx, manager, caseIds[0], { audit: false })));
+      s.ds.transaction((tx) => s.cases.detail(tx, manager, firstOf(caseIds, 'seeded cases'), { audit: false })));
     if (timelineEndpoint) {
-      await measure('timeline', p.city.token, caseIds.map((id) => `/api/cases/${id}/timeline`), async () => undefined);
+      await measure('timeline', p.city.token, caseIds.map((id) => `/api/cases/${id}/timeline`), () => Promise.resolve(undefined));
     } else {
       // No endpoint yet: time the case_events read a timeline needs, straight on PostgreSQL.
       const sql = `SELECT id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision, at

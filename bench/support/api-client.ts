@@ -16,9 +16,9 @@ export interface ApiRequestOptions {
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  // Responses are read loosely: the bench checks only status codes and the fields it needs.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async request<T = any>(method: string, path: string, opts: ApiRequestOptions = {}): Promise<ApiResponse<T>> {
+  // Responses are read loosely: the bench checks only status codes and the fields it needs, and
+  // each caller names the shape of those fields (`unknown` when it reads none).
+  async request<T = unknown>(method: string, path: string, opts: ApiRequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -32,8 +32,7 @@ export class ApiClient {
   }
 
   /** Like `request`, but throws unless the status is `expected`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async expect<T = any>(expected: number, method: string, path: string, opts: ApiRequestOptions = {}): Promise<T> {
+  async expect<T = unknown>(expected: number, method: string, path: string, opts: ApiRequestOptions = {}): Promise<T> {
     const res = await this.request<T>(method, path, opts);
     if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body;
@@ -73,13 +72,13 @@ export async function createAgencyWithUser(
   spec: { role: string; kind: string; userRole: 'case_manager' | 'agency_staff'; webhookUrl?: string },
 ): Promise<BenchAgency> {
   const tag = randomUUID().slice(0, 8);
-  const agency = await api.expect(201, 'POST', '/api/agencies', {
+  const agency = await api.expect<{ id: string }>(201, 'POST', '/api/agencies', {
     token: adminToken,
     body: { name: `${spec.role} ${tag}`, kind: spec.kind, ...(spec.webhookUrl ? { webhookUrl: spec.webhookUrl } : {}) },
   });
   const email = `${spec.role}.${tag}@bench.example.org`;
   const password = 'correct horse battery staple';
-  const user = await api.expect(201, 'POST', '/api/users', {
+  const user = await api.expect<{ id: string }>(201, 'POST', '/api/users', {
     token: adminToken,
     body: { email, name: `${spec.role} user`, password, agencyId: agency.id, roles: [spec.userRole] },
   });

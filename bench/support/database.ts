@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../libs/core/src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../libs/core/src/database/prepare-database.js';
+import { firstOf } from './defined.js';
 import { log } from './log.js';
 
 export const BENCH_DATABASE = 'convene_bench';
@@ -29,7 +30,7 @@ const withDatabase = (url: string, name: string) => {
  */
 export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   let adminUrl = process.env.DATABASE_URL;
-  let stop: () => Promise<void> = async () => undefined;
+  let stop: () => Promise<void> = () => Promise.resolve();
   if (!adminUrl) {
     const port = Number(process.env.BENCH_PG_PORT ?? 54349);
     log(`starting embedded PostgreSQL on 127.0.0.1:${port} (.data/bench-postgres)`);
@@ -41,7 +42,7 @@ export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   await admin.connect();
   let serverVersion: string;
   try {
-    serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+    serverVersion = firstOf((await admin.query<{ server_version: string }>('SHOW server_version')).rows, 'SHOW server_version').server_version;
     for (const name of [BENCH_DATABASE, TPCB_DATABASE]) {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { at } from './defined.js';
 
 export type Row = [scenario: string, measure: string, value: string, baseline: string, verdict: string];
 
@@ -7,8 +8,8 @@ export type Row = [scenario: string, measure: string, value: string, baseline: s
 export function formatTable(rows: Row[]): string {
   const header: Row = ['scenario', 'measure', 'value', 'baseline (same run)', 'ratio / target'];
   const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r: Row) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const widths = header.map((_, i) => Math.max(...all.map((r) => at(r, i, 'row').length)));
+  const line = (r: Row) => r.map((cell, i) => cell.padEnd(at(widths, i, 'widths'))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

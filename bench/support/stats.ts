@@ -1,8 +1,10 @@
+import { at } from './defined.js';
+
 /** Percentile of already-sorted numbers (nearest rank); NaN for an empty list. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  return at(sorted, Math.min(sorted.length - 1, Math.max(0, rank - 1)), 'sorted');
 }
 
 export interface LatencySummary {

@@ -1,4 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { z } from 'zod';
+
+/** The fields of a Convene webhook body the bench reads (others are ignored; a field of another type reads as absent). */
+const WebhookBody = z.object({ id: z.string().optional().catch(undefined), taskId: z.string().optional().catch(undefined) });
 
 export interface ReceivedWebhook {
   /** Epoch milliseconds (sub-millisecond precision) when the request body was complete. */
@@ -20,9 +24,10 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const at = performance.timeOrigin + performance.now();
-        let body: { id?: string; taskId?: string } = {};
+        let body: z.infer<typeof WebhookBody> = {};
         try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          const parsed = WebhookBody.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          if (parsed.success) body = parsed.data;
         } catch {
           // not JSON: still counted
         }

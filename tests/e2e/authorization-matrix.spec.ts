@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type TestApp } from '../support/app.js';
+import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type PartnershipRole, type TestApp } from '../support/app.js';
 
 /**
  * Roles × agencies × endpoints. A case is visible to the case managers of the agency that leads it
@@ -8,6 +8,12 @@ import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type Te
  * that does not exist (404, or the same role-based refusal an unknown id gets). Tasks are visible to
  * the assignee agency's staff and to the case's managers. Administration needs the admin role.
  */
+
+/** `'GET /api/cases/{id}'` → `['GET', '/api/cases/{id}']` (routes are `${METHOD} ${path}`; paths have no spaces). */
+function splitRoute(route: string): [method: string, template: string] {
+  const space = route.indexOf(' ');
+  return [route.slice(0, space), route.slice(space + 1)];
+}
 
 type Who = 'admin' | 'leadManager' | 'outsideManager' | 'adminOutsideManager' | 'policeStaff' | 'probationStaff' | 'outsideStaff';
 
@@ -231,7 +237,7 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
   }, 30_000);
   afterAll(() => t.close());
 
-  async function openReferral(participants: Array<[string, string]>) {
+  async function openReferral(participants: Array<[PartnershipRole, string]>) {
     const created = await t.request('POST', '/api/cases', {
       token: p.tokens.coordinator,
       body: {
@@ -348,7 +354,7 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
     const open: string[] = [];
     for (const route of routes) {
       if (PUBLIC_ROUTES.includes(route)) continue;
-      const [method, template] = route.split(' ');
+      const [method, template] = splitRoute(route);
       const path = template.replace(/\{id\}/g, (_m, offset: number) => (template.slice(0, offset).endsWith('/pathways/') ? 'referral' : template.slice(0, offset).endsWith('/versions/') ? '1' : randomUUID()));
       const res = await t.request(method, path, { body: method === 'GET' || method === 'DELETE' ? undefined : {} });
       if (res.status !== 401) open.push(`${route} → ${res.status}`);
@@ -385,7 +391,7 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
     };
     const differing: string[] = [];
     for (const route of routes) {
-      const [method, template] = route.split(' ');
+      const [method, template] = splitRoute(route);
       const resource = /^\/api\/(cases|tasks|conferences|notifications)\/\{id\}/.exec(template)?.[1];
       if (!resource || !real[resource]) continue;
       // The agency in .../participants/{agencyId} stays real: only the case differs.
@@ -424,7 +430,7 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
         ['police', 'police'],
       ]);
       const task = (await openTasks(c.caseId)).find((x) => x.taskKey === 'referral-details')!;
-      const [holder, other] = ['probation', 'exit_programme'];
+      const [holder, other] = ['probation', 'exit_programme'] as const;
       expect(task.assigneeAgencyId).toBe(p.agencies[holder].id);
       const joined = await t.request('POST', `/api/cases/${c.caseId}/participants`, { token: p.tokens.coordinator, body: { agencyId: p.agencies[other].id, role: 'referrer' } });
       expect(joined.status).toBe(201);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { firstOf } from '../support/defined.js';
 
 describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
   let t: TestApp;
@@ -77,11 +78,12 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
     // The referrer (police) sees only its own task; the city completes its own.
     const policeTasks = await tasksOf(p.tokens.police, caseId);
     expect(policeTasks.map((x) => x.title)).toHaveLength(1);
-    expect(policeTasks[0].assigneeAgencyId).toBe(p.agencies.police.id);
+    const policeTask = firstOf(policeTasks, 'police tasks');
+    expect(policeTask.assigneeAgencyId).toBe(p.agencies.police.id);
     const cityTasks = await tasksOf(p.tokens.coordinator, caseId);
     expect(cityTasks).toHaveLength(2);
     for (const [token, task] of [
-      [p.tokens.police, policeTasks[0]],
+      [p.tokens.police, policeTask],
       [p.tokens.coordinator, cityTasks.find((x) => x.assigneeAgencyId === p.agencies.coordinator.id)!],
     ] as const) {
       const done = await t.request('POST', `/api/tasks/${task.id}/complete`, { token, body: { outcome: 'done', note: 'ok' } });
@@ -208,7 +210,7 @@ describe('advancing a case: tasks, guards, idempotency and concurrency', () => {
 
   it('hides a case from agencies that do not take part (404, as for an unknown case)', async () => {
     const { caseId, instanceId } = await openReferral();
-    for (const role of ['housing', 'health', 'exit_programme']) {
+    for (const role of ['housing', 'health', 'exit_programme'] as const) {
       expect((await t.request('GET', `/api/cases/${caseId}`, { token: p.tokens[role] })).status).toBe(404);
       expect((await t.request('POST', `/api/cases/${caseId}/events`, { token: p.tokens[role], body: { instanceId, type: 'ACCEPT' } })).status).toBe(404);
       const list = await t.request('GET', '/api/cases', { token: p.tokens[role] });

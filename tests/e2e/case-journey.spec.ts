@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { PARTNERSHIP_ROLES, seedPartnership, startTestApp, type Partnership, type PartnershipRole, type TestApp } from '../support/app.js';
 
 interface Task {
   id: string;
@@ -22,7 +22,7 @@ describe('a case through all four pathways', () => {
   beforeAll(async () => {
     t = await startTestApp();
     p = await seedPartnership(t);
-    for (const [role, agency] of Object.entries(p.agencies)) tokenOfAgency.set(agency.id, p.tokens[role]);
+    for (const role of PARTNERSHIP_ROLES) tokenOfAgency.set(p.agencies[role].id, p.tokens[role]);
   });
   afterAll(() => t.close());
 
@@ -71,7 +71,7 @@ describe('a case through all four pathways', () => {
     }
   }
 
-  async function holdConference(roles: string[]) {
+  async function holdConference(roles: PartnershipRole[]) {
     const conf = await t.request('POST', `/api/cases/${caseId}/conferences`, {
       token: cm(),
       body: { scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 90, location: 'City hall' },
@@ -96,7 +96,7 @@ describe('a case through all four pathways', () => {
         keyDates: { releaseDate },
         participants: [
           { agencyId: p.agencies.police.id, role: 'referrer' },
-          ...['police', 'probation', 'prison', 'housing', 'health', 'exit_programme'].map((role) => ({ agencyId: p.agencies[role].id, role })),
+          ...(['police', 'probation', 'prison', 'housing', 'health', 'exit_programme'] as const).map((role) => ({ agencyId: p.agencies[role].id, role })),
         ],
       },
     });

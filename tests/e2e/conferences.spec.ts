@@ -4,6 +4,7 @@ import { QueueService } from '../../libs/core/src/queue/queue.service.js';
 import { QUEUE } from '../../libs/core/src/queue/queue-registry.js';
 import { reminderJobId } from '../../libs/domain/src/outbox/outbox.js';
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { firstOf } from '../support/defined.js';
 import { leaves, readMime } from '../unit/notifications/support/mime-reader.js';
 import { startSmtpSink, startWebhookReceiver, type WebhookReceiver } from '../integration/notifications/support/receivers.js';
 import { openCase, publishPathway, sleep, startPathway } from '../integration/notifications/support/scenario.js';
@@ -41,7 +42,7 @@ const reviewPathway = (key: string) => ({
 function parseEvent(text: string): VEvent {
   const events = Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
   expect(events).toHaveLength(1);
-  return events[0];
+  return events[0]!;
 }
 
 interface ReminderItem {
@@ -101,7 +102,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     }, 5000, 'two webhook invitations');
     expect(invitations.every((r) => r.signatureValid)).toBe(true);
     expect(invitations.map((r) => r.body.agencyId).sort()).toEqual([p.agencies.probation.id, p.agencies.police.id].sort());
-    expect(invitations[0].body.dueAt).toBe('2030-01-16T10:00:00.000Z');
+    expect(firstOf(invitations, 'invitations').body.dueAt).toBe('2030-01-16T10:00:00.000Z');
 
     const mail = await eventually(async () => smtp.inbox.find((m) => m.to.includes(probationEmail) && m.raw.includes(c.reference)), 5000, 'the emailed invitation');
     const calendar = leaves(readMime(mail.raw)).find((part) => (part.headers.get('content-type') ?? '').startsWith('text/calendar'));
@@ -225,7 +226,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(receiver.received.filter((r) => r.body.conferenceId === movedConf.id && r.body.kind === 'reminder')).toEqual([]);
     const rows = (await reminders(c.id)).filter((r) => r.conferenceId === movedConf.id);
     expect(rows).toEqual([expect.objectContaining({ status: 'pending', generation: 2 })]);
-    expect(new Date(rows[0].dueAt).getTime()).toBeGreaterThan(Date.now() + 3000_000);
+    expect(new Date(firstOf(rows, 'reminders').dueAt).getTime()).toBeGreaterThan(Date.now() + 3000_000);
   }, 20_000);
 
   it('records attendance (a quorum guard then passes) and turns minutes into agency tasks', async () => {

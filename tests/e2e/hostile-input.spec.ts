@@ -28,7 +28,7 @@ function rawRequest(url: string, request: string): Promise<{ status: number; hea
     socket.on('error', reject);
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const [head, ...body] = text.split('\r\n\r\n');
+      const [head = '', ...body] = text.split('\r\n\r\n'); // split always yields at least one part
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head, body: body.join('\r\n\r\n') });
     });
   });

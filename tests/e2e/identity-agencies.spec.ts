@@ -53,8 +53,8 @@ describe('identity: agencies, webhook secret rotation and read state', () => {
     const during = await assignmentOfNewCase();
     const values = during.signature.split(',');
     expect(values).toHaveLength(2);
-    expect(signatureMatches(values[0], during.raw, NEW)).toBe(true);
-    expect(signatureMatches(values[1], during.raw, OLD)).toBe(true);
+    expect(signatureMatches(values[0]!, during.raw, NEW)).toBe(true);
+    expect(signatureMatches(values[1]!, during.raw, OLD)).toBe(true);
 
     // The window passes (moved in the database): only the new secret signs.
     await t.db.query(`UPDATE agencies SET webhook_secret_changed_at = now() - interval '25 hours' WHERE id = $1`, [p.agencies.probation.id]);

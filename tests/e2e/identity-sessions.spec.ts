@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type TestApp } from '../support/app.js';
+import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type PartnershipRole, type TestApp } from '../support/app.js';
+import { at } from '../support/defined.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -22,7 +23,7 @@ describe('identity: sessions, users and passwords', () => {
   afterAll(async () => t?.close());
 
   /** A fresh agency_staff user at probation; returns its id, email and a login (tokens). */
-  async function newUser(roles: string[] = ['agency_staff'], agency = 'probation') {
+  async function newUser(roles: string[] = ['agency_staff'], agency: PartnershipRole = 'probation') {
     const email = `identity.${randomUUID().slice(0, 8)}@example.org`;
     const res = await t.request('POST', '/api/users', {
       token: p.adminToken,
@@ -47,7 +48,7 @@ describe('identity: sessions, users and passwords', () => {
     expect(first.expiresIn).toBeGreaterThan(0);
     expect(first.expiresIn).toBeLessThanOrEqual(900);
     expect(first.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const claims = JSON.parse(Buffer.from(first.accessToken.split('.')[1], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(at(first.accessToken.split('.'), 1, 'JWT parts'), 'base64url').toString());
     expect(claims.exp - claims.iat).toBe(first.expiresIn);
     expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
 

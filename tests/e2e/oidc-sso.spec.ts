@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { defined } from '../support/defined.js';
 import { CookieBrowser, OIDC_CLIENT, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 
 /**
@@ -33,7 +34,7 @@ describe('single sign-on through an OpenID Connect provider', () => {
     const atProvider = await browser.go(`${t.url}/api/auth/oidc/start`);
     expect(atProvider.url.origin).toBe(op.issuer);
     expect(atProvider.text).toContain('Sign in at the test provider');
-    const action = /action="([^"]+)"/.exec(atProvider.text)![1];
+    const action = defined(/action="([^"]+)"/.exec(atProvider.text)?.[1], 'the provider form’s action');
     const back = await browser.go(new URL(action, op.issuer).href, { method: 'POST', form: { email: who } }, (u) => u.origin === t.url && !u.pathname.startsWith('/api/'));
     return back.url;
   }

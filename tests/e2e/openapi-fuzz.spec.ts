@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedPartnership, startTestApp, unique, type Partnership, type TestApp } from '../support/app.js';
+import { at } from '../support/defined.js';
 
 /**
  * Walks every operation of the OpenAPI document with malformed input derived from its own request
@@ -117,7 +118,18 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
   let operations: Operation[];
   let adminToken: string;
   let adminLogin: { email: string; password: string };
-  const fx: Record<string, string> = {};
+  /** Existing resources the operations name (set in beforeAll). */
+  let fx: {
+    key: string;
+    caseId: string;
+    instanceId: string;
+    taskId: string;
+    conferenceId: string;
+    notificationId: string;
+    participant: string;
+    outsider: string;
+    userId: string;
+  };
   const tested = new Set<string>();
 
   beforeAll(async () => {
@@ -155,7 +167,7 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
     });
     expect(conference.status).toBe(201);
     const notifications = await t.request('GET', '/api/notifications', { token: p.tokens.probation });
-    Object.assign(fx, {
+    fx = {
       key,
       caseId: created.body.id,
       instanceId: started.body.instanceId,
@@ -167,7 +179,7 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
       // never removes the agency the other operations rely on.
       outsider: p.agencies.housing.id,
       userId: p.users.probation.id,
-    });
+    };
   });
   afterAll(() => t.close());
 
@@ -185,7 +197,7 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
         ops.push({
           method: method.toUpperCase(),
           path,
-          tag: ((op.tags as string[] | undefined) ?? ['other'])[0],
+          tag: (op.tags as string[] | undefined)?.[0] ?? 'other',
           parameters: (op.parameters as Parameter[] | undefined) ?? [],
           body: content?.['application/json']?.schema,
         });
@@ -229,7 +241,8 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
   }
 
   function sampleString(schema: Schema, name: string): string {
-    if (name in NAME_HINTS) return NAME_HINTS[name];
+    const hint = NAME_HINTS[name];
+    if (hint !== undefined) return hint;
     if (schema.format === 'uuid') return uuidFor(name);
     if (schema.format === 'date') return '2027-03-01';
     if (schema.format === 'date-time') return '2027-03-01T10:00:00Z';
@@ -257,7 +270,7 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
     if (name === 'key') return fx.key;
     if (name === 'version') return '1';
     if (name === 'agencyId') return fx.outsider;
-    const collection = op.path.split('/')[2];
+    const collection = op.path.split('/')[2] ?? '';
     const byCollection: Record<string, string> = {
       cases: fx.caseId,
       tasks: fx.taskId,
@@ -284,7 +297,7 @@ describe('OpenAPI fuzz: malformed input to every operation answers problem JSON,
     const copy = structuredClone(value) as Record<string | number, unknown>;
     let node = copy;
     for (const k of path.slice(0, -1)) node = node[k] as Record<string | number, unknown>;
-    node[path[path.length - 1]] = replacement;
+    node[at(path, -1, 'leaf path')] = replacement;
     return copy;
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_QUEUES } from '../../libs/core/src/queue/queue-registry.js';
 import { QueueService } from '../../libs/core/src/queue/queue.service.js';
 import { ADMIN, eventually, startTestApp, type TestApp } from '../support/app.js';
+import { firstOf } from '../support/defined.js';
 import { hasRedisServer, OwnRedis, PgProxy } from '../support/outages.js';
 import { parsePrometheusText, samplesOf } from '../support/prometheus.js';
 
@@ -56,8 +57,8 @@ describeRedis(`/health: ${QUEUE_DOWN}`, () => {
     expect(during.status).toBe(200);
     expect(sourceUp(during.families, 'queue')).toBe(0);
     expect(sourceUp(during.families, 'database')).toBe(1);
-    expect(samplesOf(during.families, 'convene_queue_jobs', { queue: 'timers', state: 'waiting' })[0].value).toBeNaN();
-    expect(Number.isInteger(samplesOf(during.families, 'convene_outbox_unrelayed')[0].value)).toBe(true);
+    expect(firstOf(samplesOf(during.families, 'convene_queue_jobs', { queue: 'timers', state: 'waiting' }), 'convene_queue_jobs').value).toBeNaN();
+    expect(Number.isInteger(firstOf(samplesOf(during.families, 'convene_outbox_unrelayed'), 'convene_outbox_unrelayed').value)).toBe(true);
 
     await redis.up();
     const back = await eventually(async () => {
@@ -71,7 +72,7 @@ describeRedis(`/health: ${QUEUE_DOWN}`, () => {
     await eventually(async () => (await Promise.all(ALL_QUEUES.map((q) => queues.queue(q).getWorkers()))).every((w) => w.length > 0), 30_000, 'workers back on every queue');
     const after = await scrape(t, admin);
     expect(sourceUp(after.families, 'queue')).toBe(1);
-    expect(Number.isInteger(samplesOf(after.families, 'convene_queue_jobs', { queue: 'timers', state: 'waiting' })[0].value)).toBe(true);
+    expect(Number.isInteger(firstOf(samplesOf(after.families, 'convene_queue_jobs', { queue: 'timers', state: 'waiting' }), 'convene_queue_jobs').value)).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import { WorkerMetricsModule, WorkerMetricsServer } from '../../libs/core/src/me
 import { ALL_QUEUES } from '../../libs/core/src/queue/queue-registry.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { defined, firstOf } from '../support/defined.js';
 import { parsePrometheusText, samplesOf, type MetricFamily } from '../support/prometheus.js';
 
 const METRICS_TOKEN = `metrics-${randomUUID()}`;
@@ -41,10 +42,10 @@ function expectConveneMetrics(families: Map<string, MetricFamily>) {
   for (const queue of ALL_QUEUES) {
     for (const state of STATES) {
       const [sample] = samplesOf(families, 'convene_queue_jobs', { queue, state });
-      expect({ queue, state, value: Number.isInteger(sample?.value) && sample.value >= 0 }).toEqual({ queue, state, value: true });
+      expect({ queue, state, value: sample !== undefined && Number.isInteger(sample.value) && sample.value >= 0 }).toEqual({ queue, state, value: true });
     }
   }
-  const [outbox] = samplesOf(families, 'convene_outbox_unrelayed');
+  const outbox = firstOf(samplesOf(families, 'convene_outbox_unrelayed'), 'convene_outbox_unrelayed');
   expect(Number.isInteger(outbox.value) && outbox.value >= 0).toBe(true);
   expect(samplesOf(families, 'convene_scrape_source_up').map((s) => [s.labels.source, s.value]).sort()).toEqual([
     ['database', 1],
@@ -87,15 +88,15 @@ describe('operations: GET /metrics and the queue dashboard', () => {
       // Route labels are templates: no id anyone sent ever becomes a label.
       const routes = new Set(families.get('convene_http_request_duration_seconds')!.samples.map((s) => s.labels.route));
       for (const route of routes) expect(route).toMatch(/^(\/[A-Za-z0-9_:.-]*)+$|^unmatched$|^static$/);
-      expect([...routes].some((r) => /[0-9a-f]{8}-[0-9a-f]{4}/.test(r))).toBe(false);
+      expect([...routes].some((r) => r !== undefined && /[0-9a-f]{8}-[0-9a-f]{4}/.test(r))).toBe(false);
     });
 
     it('counts the outbox rows not yet relayed, as the database says', async () => {
-      const unrelayed = async () => (await t.db.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL'))[0].n;
+      const unrelayed = async () => firstOf(await t.db.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL'), 'outbox count').n;
       // The relay runs meanwhile: compare at a moment the count stands still around the scrape.
       await eventually(async () => {
         const before = await unrelayed();
-        const [sample] = samplesOf(parsePrometheusText((await scrape(t, p.adminToken)).text), 'convene_outbox_unrelayed');
+        const sample = firstOf(samplesOf(parsePrometheusText((await scrape(t, p.adminToken)).text), 'convene_outbox_unrelayed'), 'convene_outbox_unrelayed');
         return before === (await unrelayed()) && sample.value === before;
       }, 10_000, 'the gauge to equal the database count');
     });
@@ -153,7 +154,7 @@ describe('operations: GET /metrics and the queue dashboard', () => {
       const maxAge = Number(/Max-Age=(\d+)/.exec(setCookie)?.[1]);
       expect(maxAge).toBeGreaterThan(0);
       expect(maxAge).toBeLessThanOrEqual(900);
-      const cookie = setCookie.split(';')[0];
+      const cookie = firstOf(setCookie.split(';'), 'set-cookie');
 
       const html = await page('/admin/queues/', { cookie, accept: 'text/html' });
       expect(html.status).toBe(200);
@@ -162,7 +163,7 @@ describe('operations: GET /metrics and the queue dashboard', () => {
       expect(api.status).toBe(200);
       expect(((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual([...ALL_QUEUES].sort());
       // The dashboard's own static files come through the same gate.
-      const favicon = /href="(static\/[^"]+)"/.exec(await (await page('/admin/queues/', { cookie })).text())![1];
+      const favicon = defined(/href="(static\/[^"]+)"/.exec(await (await page('/admin/queues/', { cookie })).text())?.[1], 'the dashboard’s static link');
       expect((await page(`/admin/queues/${favicon}`, { cookie })).status).toBe(200);
       expect((await page(`/admin/queues/${favicon}`)).status).toBe(401);
       // The cookie is only good for the dashboard: the API does not read cookies.
@@ -202,7 +203,7 @@ describe('operations: GET /metrics and the queue dashboard', () => {
     it('works through the sign-in page’s own calls (login, session, dashboard) and ends with the session', async () => {
       const login = await t.request('POST', '/api/auth/login', { body: { email: 'admin@convene.local', password: 'convene-admin' } });
       const session = await fetch(`${t.url}/api/admin/queue-dashboard/session`, { method: 'POST', headers: { authorization: `Bearer ${login.body.accessToken}` } });
-      const cookie = session.headers.get('set-cookie')!.split(';')[0];
+      const cookie = firstOf(session.headers.get('set-cookie')!.split(';'), 'set-cookie');
       expect((await page('/admin/queues', { cookie, accept: 'text/html' })).status).toBe(200);
       // The cookie is that session's access token: logging out shuts the dashboard at once.
       expect((await t.request('POST', '/api/auth/logout', { token: login.body.accessToken })).status).toBe(204);

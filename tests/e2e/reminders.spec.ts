@@ -3,6 +3,7 @@ import { eventually, seedPartnership, startTestApp, type Partnership, type TestA
 import { leaves, readMime } from '../unit/notifications/support/mime-reader.js';
 import { startSmtpSink, startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../integration/notifications/support/receivers.js';
 import { openCase, publishPathway, quickReminderPathway, sleep, startPathway } from '../integration/notifications/support/scenario.js';
+import { at, firstOf } from '../support/defined.js';
 
 const SECRET = 'reminder-test-secret-0123456789';
 
@@ -61,15 +62,16 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
 
     const assigned = forCase(c.id, 'task_assigned');
     const reminders = forCase(c.id, 'reminder');
-    const escalation = forCase(c.id, 'escalation')[0];
+    const escalation = firstOf(forCase(c.id, 'escalation'), 'escalation webhooks');
     expect(assigned).toHaveLength(1);
     expect(reminders).toHaveLength(2);
-    const dueAt = new Date(assigned[0].body.dueAt).getTime();
+    const dueAt = new Date(firstOf(assigned, 'task_assigned webhooks').body.dueAt).getTime();
     // Never early; late only by the queue's and relay's latency.
     const expectedAt = [dueAt - 2000, dueAt, dueAt + 2000];
     [...reminders, escalation].forEach((r, i) => {
-      expect(r.at).toBeGreaterThanOrEqual(expectedAt[i] - 250);
-      expect(r.at).toBeLessThan(expectedAt[i] + 2500);
+      const expected = at(expectedAt, i, 'expectedAt');
+      expect(r.at).toBeGreaterThanOrEqual(expected - 250);
+      expect(r.at).toBeLessThan(expected + 2500);
     });
 
     for (const r of forCase(c.id)) {
@@ -89,7 +91,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
     }, 5000, 'three emails');
     const subjects = mails.map((m) => readMime(m.raw).headers.get('subject') ?? '');
     expect(subjects.filter((s) => s.startsWith('Reminder:'))).toHaveLength(2);
-    const text = leaves(readMime(mails[0].raw)).find((part) => (part.headers.get('content-type') ?? '').startsWith('text/plain'))!.body;
+    const text = leaves(readMime(firstOf(mails, 'emails').raw)).find((part) => (part.headers.get('content-type') ?? '').startsWith('text/plain'))!.body;
     expect(text).toContain(`/cases/${c.id}`);
     expect(text).not.toContain('Test Subject');
 
@@ -188,12 +190,13 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
       return mine.length >= 4 ? mine : undefined;
     }, 10_000, 'four attempts');
     expect(new Set(attempts.map((a) => a.deliveryId)).size).toBe(1);
-    expect(attempts.every((a) => a.deliveryId === attempts[0].body.id && a.signatureValid)).toBe(true);
+    const firstAttempt = firstOf(attempts, 'attempts');
+    expect(attempts.every((a) => a.deliveryId === firstAttempt.body.id && a.signatureValid)).toBe(true);
     expect(new Set(attempts.map((a) => JSON.stringify(a.body))).size).toBe(1);
     const row = await eventually(async () => {
       const rows = (await t.db.query(
         `SELECT d.status, d.attempts, d.last_status, d.last_error FROM deliveries d WHERE d.notification_id = $1 AND d.channel = 'webhook'`,
-        [attempts[0].body.id],
+        [firstAttempt.body.id],
       )) as Array<{ status: string; attempts: number; last_status: number; last_error: string | null }>;
       return rows[0]?.status === 'delivered' ? rows[0] : undefined;
     }, 5000, 'the delivery row');

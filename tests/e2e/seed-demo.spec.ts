@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { seedDemo, type DemoSeedResult } from '../../libs/domain/src/demo/seed-demo.js';
 import { DEMO_AGENCIES, DEMO_PASSWORD, DEMO_USERS } from '../../libs/domain/src/demo/demo-partnership.js';
 import { ADMIN, startTestApp, type TestApp } from '../support/app.js';
+import { firstOf } from '../support/defined.js';
 
 interface PathwayView {
   key: string;
@@ -24,7 +25,7 @@ describe('demo seed (npm run seed:demo)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     first = await seedDemo(t.url, ADMIN);
-    manager = await t.login(DEMO_USERS[0].email, DEMO_PASSWORD);
+    manager = await t.login(firstOf(DEMO_USERS, 'DEMO_USERS').email, DEMO_PASSWORD);
   }, 60_000);
   afterAll(() => t.close());
 

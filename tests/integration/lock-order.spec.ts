@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { QueryRunner } from 'typeorm';
 import { InstanceService } from '../../libs/domain/src/instances/instance.service.js';
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../support/app.js';
+import { firstOf } from '../support/defined.js';
 
 /** One state with a probation task and a day-long timer, left by a case manager's event. */
 const waitingPathway = (key: string) => ({
@@ -51,8 +52,8 @@ describe('lock order between events, task completions and timers', () => {
     const started = await t.request('POST', `/api/cases/${created.body.id}/pathways`, { token: p.tokens.coordinator, body: { key } });
     expect(started.status).toBe(201);
     const instanceId = started.body.instanceId as string;
-    const [task] = (await t.db.query(`SELECT id FROM tasks WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>;
-    const [timer] = (await t.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>;
+    const task = firstOf((await t.db.query(`SELECT id FROM tasks WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>, 'tasks');
+    const timer = firstOf((await t.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>, 'timers');
     return { instanceId, taskId: task.id, timerId: timer.id };
   }
 

@@ -89,13 +89,6 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
 /** Unique names so test files never collide in the shared test database. */
 export const unique = (prefix: string) => `${prefix} ${randomUUID().slice(0, 8)}`;
 
-export interface Partnership {
-  adminToken: string;
-  agencies: Record<string, { id: string; name: string }>;
-  tokens: Record<string, string>;
-  users: Record<string, { id: string; email: string }>;
-}
-
 const PARTNERSHIP = [
   { role: 'coordinator', kind: 'local_authority', user: 'case_manager' },
   { role: 'probation', kind: 'probation', user: 'agency_staff' },
@@ -106,15 +99,28 @@ const PARTNERSHIP = [
   { role: 'exit_programme', kind: 'exit_programme', user: 'agency_staff' },
 ] as const;
 
+/** The roles of a seeded partnership (one agency and one user each). */
+export type PartnershipRole = (typeof PARTNERSHIP)[number]['role'];
+
+/** Every partnership role, in the order `seedPartnership` creates them. */
+export const PARTNERSHIP_ROLES: readonly PartnershipRole[] = PARTNERSHIP.map((p) => p.role);
+
+export interface Partnership {
+  adminToken: string;
+  agencies: Record<PartnershipRole, { id: string; name: string }>;
+  tokens: Record<PartnershipRole, string>;
+  users: Record<PartnershipRole, { id: string; email: string }>;
+}
+
 /**
  * A city partnership: one agency per role with one user each (a case manager at the city, staff
  * elsewhere). Keys of `agencies`, `tokens` and `users` are the roles.
  */
 export async function seedPartnership(t: TestApp, extra: Partial<Record<string, Record<string, unknown>>> = {}): Promise<Partnership> {
   const adminToken = await t.login(ADMIN.email, ADMIN.password);
-  const agencies: Partnership['agencies'] = {};
-  const tokens: Partnership['tokens'] = {};
-  const users: Partnership['users'] = {};
+  const agencies: Partial<Partnership['agencies']> = {};
+  const tokens: Partial<Partnership['tokens']> = {};
+  const users: Partial<Partnership['users']> = {};
   for (const p of PARTNERSHIP) {
     const name = unique(p.role);
     const agency = await t.request('POST', '/api/agencies', { token: adminToken, body: { name, kind: p.kind, ...(extra[p.role] ?? {}) } });
@@ -130,7 +136,13 @@ export async function seedPartnership(t: TestApp, extra: Partial<Record<string, 
     users[p.role] = { id: user.body.id, email };
     tokens[p.role] = await t.login(email, password);
   }
-  return { adminToken, agencies, tokens, users };
+  return { adminToken, agencies: complete(agencies, 'agency'), tokens: complete(tokens, 'token'), users: complete(users, 'user') };
+}
+
+/** The record with an entry for every partnership role (each is set in the loop above). */
+function complete<V>(partial: Partial<Record<PartnershipRole, V>>, what: string): Record<PartnershipRole, V> {
+  for (const p of PARTNERSHIP) if (partial[p.role] === undefined) throw new Error(`seedPartnership: no ${what} for ${p.role}`);
+  return partial as Record<PartnershipRole, V>;
 }
 
 /** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */

@@ -148,8 +148,8 @@ export class CookieBrowser {
       if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
       const res = await fetch(current, { method, headers, body, redirect: 'manual' });
       for (const cookie of res.headers.getSetCookie()) {
-        const [pair, ...attributes] = cookie.split(';');
-        const [name, ...value] = pair.split('=');
+        const [pair = '', ...attributes] = cookie.split(';'); // split always yields at least one part
+        const [name = '', ...value] = pair.split('=');
         const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a) || /^\s*max-age=0/i.test(a));
         if (expired || value.join('=') === '') jar.delete(name.trim());
         else jar.set(name.trim(), value.join('='));

@@ -5,6 +5,8 @@
  * with cumulative buckets ending in `le="+Inf"` equal to `_count`. It throws naming the line.
  */
 
+import { at, defined } from './defined.js';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
 export interface Sample {
@@ -55,7 +57,9 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
         if (/^#\s*(HELP|TYPE)\b/.test(line)) throw new Error(`${where}: malformed ${line.split(/\s+/)[1]} line`);
         return; // a plain comment
       }
-      const [, kind, name, rest = ''] = m;
+      const kind = at(m, 1, where);
+      const name = at(m, 2, where);
+      const rest = m[3] ?? '';
       if (!METRIC_NAME.test(name)) throw new Error(`${where}: bad metric name`);
       if (kind === 'HELP') {
         if (helps.has(name)) throw new Error(`${where}: second HELP for ${name}`);
@@ -91,14 +95,19 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
 function parseSample(line: string, where: string): Sample {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)(?: (-?\d+))?$/.exec(line);
   if (!m) throw new Error(`${where}: not a sample`);
-  const [, name, , body, valueText] = m;
+  const name = at(m, 1, where);
+  const body = m[3];
+  const valueText = at(m, 4, where);
   const labels: Record<string, string> = {};
   if (body !== undefined) {
     let rest = body;
     while (rest.length > 0) {
       const lm = /^([^=,"\s]+)="((?:[^"\\]|\\[\\"n])*)"(,?)/.exec(rest);
       if (!lm) throw new Error(`${where}: malformed labels`);
-      const [all, label, raw, comma] = lm;
+      const all = at(lm, 0, where);
+      const label = at(lm, 1, where);
+      const raw = at(lm, 2, where);
+      const comma = lm[3];
       if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new Error(`${where}: bad label name ${label}`);
       if (label in labels) throw new Error(`${where}: label ${label} twice`);
       labels[label] = raw.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
@@ -125,7 +134,7 @@ function checkHistogram(family: MetricFamily): void {
     const key = JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
     const group = groups.get(key) ?? { buckets: [] };
     groups.set(key, group);
-    if (s.name.endsWith('_bucket')) group.buckets.push([parseValue(le, `${family.name} le`), s.value]);
+    if (s.name.endsWith('_bucket')) group.buckets.push([parseValue(defined(le, `${family.name} le`), `${family.name} le`), s.value]);
     else if (s.name.endsWith('_count')) group.count = s.value;
     else if (s.name.endsWith('_sum')) group.sum = s.value;
   }
@@ -133,8 +142,10 @@ function checkHistogram(family: MetricFamily): void {
     const what = `${family.name}${key}`;
     if (g.count === undefined || g.sum === undefined) throw new Error(`${what}: histogram without _count or _sum`);
     for (let i = 1; i < g.buckets.length; i++) {
-      if (!(g.buckets[i][0] > g.buckets[i - 1][0])) throw new Error(`${what}: buckets not in ascending le order`);
-      if (g.buckets[i][1] < g.buckets[i - 1][1]) throw new Error(`${what}: bucket counts not cumulative`);
+      const [le, count] = at(g.buckets, i, what);
+      const [previousLe, previousCount] = at(g.buckets, i - 1, what);
+      if (!(le > previousLe)) throw new Error(`${what}: buckets not in ascending le order`);
+      if (count < previousCount) throw new Error(`${what}: bucket counts not cumulative`);
     }
     const last = g.buckets.at(-1);
     if (!last || last[0] !== Infinity) throw new Error(`${what}: no le="+Inf" bucket`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NotificationWriter } from '../../../libs/domain/src/notifications/notification-writer.js';
 import { ReminderDispatcher } from '../../../libs/domain/src/reminders/reminder-dispatcher.js';
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../../support/app.js';
+import { firstOf } from '../../support/defined.js';
 import { openCase } from './support/scenario.js';
 
 /**
@@ -23,16 +24,16 @@ describe('reminder dispatch', () => {
 
   /** A pending reminder far in the future (its own job will not fire during the test). */
   async function pendingReminder(caseId: string, taskStatus = 'open'): Promise<{ id: string; taskId: string }> {
-    const [task] = (await t.db.query(
+    const task = firstOf((await t.db.query(
       `INSERT INTO tasks (case_id, title, assignee_role, assignee_agency_id, due_at, status)
        VALUES ($1, 'Submit risk assessment', 'probation', $2, now() + interval '30 days', $3) RETURNING id`,
       [caseId, p.agencies.probation.id, taskStatus],
-    )) as Array<{ id: string }>;
-    const [reminder] = (await t.db.query(
+    )) as Array<{ id: string }>, 'INSERT INTO tasks … RETURNING');
+    const reminder = firstOf((await t.db.query(
       `INSERT INTO reminders (case_id, task_id, agency_id, kind, due_at, rule)
        VALUES ($1, $2, $3, 'reminder', now() + interval '27 days', $4) RETURNING id`,
       [caseId, task.id, p.agencies.probation.id, JSON.stringify({ source: 'task', pathway: 'referral', version: 1, state: 'screening', task: 'risk', kind: 'reminder', offset: '-P3D' })],
-    )) as Array<{ id: string }>;
+    )) as Array<{ id: string }>, 'INSERT INTO reminders … RETURNING');
     return { id: reminder.id, taskId: task.id };
   }
 
@@ -48,7 +49,7 @@ describe('reminder dispatch', () => {
     const sent = await notificationsOf(r.id);
     expect(sent).toHaveLength(1);
     // Provenance travels with the message.
-    expect(sent[0].rule).toMatchObject({ pathway: 'referral', version: 1, state: 'screening', task: 'risk', offset: '-P3D', generation: 1 });
+    expect(sent[0]!.rule).toMatchObject({ pathway: 'referral', version: 1, state: 'screening', task: 'risk', offset: '-P3D', generation: 1 });
   });
 
   it('ignores a job of an older generation', async () => {
@@ -64,7 +65,7 @@ describe('reminder dispatch', () => {
     const r = await pendingReminder(c.id, 'done');
     expect(await dispatcher.dispatch(r.id, 1)).toBe('skipped');
     expect(await notificationsOf(r.id)).toEqual([]);
-    const [row] = (await t.db.query(`SELECT status FROM reminders WHERE id = $1`, [r.id])) as Array<{ status: string }>;
+    const row = firstOf((await t.db.query(`SELECT status FROM reminders WHERE id = $1`, [r.id])) as Array<{ status: string }>, 'reminders');
     expect(row.status).toBe('skipped');
   });
 

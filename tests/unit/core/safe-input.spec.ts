@@ -44,7 +44,7 @@ describe('unsafeInputErrors', () => {
     expect(unsafeInputErrors(nested(MAX_INPUT_DEPTH))).toEqual([]);
     const errors = unsafeInputErrors(nested(100_000));
     expect(errors).toHaveLength(1);
-    expect(errors[0].message).toMatch(/nested too deeply/);
+    expect(errors[0]!.message).toMatch(/nested too deeply/);
   });
 
   it('caps the number of errors it lists', () => {

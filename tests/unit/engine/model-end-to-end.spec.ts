@@ -9,9 +9,12 @@ import { Instance, keyDatesAround, loadDefinition } from './model-world.js';
 
 const NOW = new Date('2027-01-04T09:00:00Z');
 const keyDates = keyDatesAround(NOW);
-const pathways = Object.fromEntries(
-  ['referral', 'release-planning', 'review', 'closure'].map((key) => [key, compilePathway(loadDefinition(key))]),
-);
+const pathways = {
+  referral: compilePathway(loadDefinition('referral')),
+  'release-planning': compilePathway(loadDefinition('release-planning')),
+  review: compilePathway(loadDefinition('review')),
+  closure: compilePathway(loadDefinition('closure')),
+};
 
 function opened(effects: Effect[]): string[] {
   return effects.flatMap((e) => (e.type === 'task.open' ? [e.task.key] : [])).sort();

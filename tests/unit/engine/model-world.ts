@@ -19,13 +19,12 @@ export function loadDefinition(key: string): PathwayDefinition {
 export const ALL_ROLES = ['coordinator', 'referrer', 'probation', 'police', 'prison', 'housing', 'health', 'exit_programme'];
 
 /** Key dates a case in custody would have, around `now`. */
-export function keyDatesAround(now: Date): Record<string, string> {
+export function keyDatesAround(now: Date): Record<string, string> & { releaseDate: string; referralDate: string } {
   const day = 86_400_000;
+  const date = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString().slice(0, 10);
   const dates: Record<string, string> = {};
-  for (const name of KNOWN_KEY_DATES) dates[name] = new Date(now.getTime() + 60 * day).toISOString().slice(0, 10);
-  dates.releaseDate = new Date(now.getTime() + 240 * day).toISOString().slice(0, 10);
-  dates.referralDate = new Date(now.getTime() - 3 * day).toISOString().slice(0, 10);
-  return dates;
+  for (const name of KNOWN_KEY_DATES) dates[name] = date(60);
+  return { ...dates, releaseDate: date(240), referralDate: date(-3) };
 }
 
 interface TaskRow {

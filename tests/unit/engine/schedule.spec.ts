@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { firstOf } from '../../support/defined.js';
 import { computeDueAt, reminderSchedule } from '../../../libs/engine/src/schedule.js';
 import type { TaskSpec } from '../../../libs/engine/src/types.js';
 import { normalizeTask, taskTitleIn } from '../../../libs/engine/src/titles.js';
@@ -76,7 +77,7 @@ describe('reminderSchedule', () => {
 
   it('does not hold back the messages of an urgent task', () => {
     const schedule = reminderSchedule({ ...spec, urgent: true }, due, { country: 'NL', timezone: 'Europe/Amsterdam' });
-    expect(schedule[0].at).toEqual(new Date('2027-05-02T10:00:00Z'));
+    expect(firstOf(schedule, 'schedule').at).toEqual(new Date('2027-05-02T10:00:00Z'));
   });
 
   it('is empty for a task without reminders or escalation', () => {

@@ -22,7 +22,7 @@ const base: ConferenceInviteOptions = {
 function onlyEvent(text: string): VEvent {
   const events = Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
   expect(events).toHaveLength(1);
-  return events[0];
+  return events[0]!;
 }
 
 describe('conferenceInvite', () => {

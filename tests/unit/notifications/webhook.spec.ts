@@ -8,6 +8,7 @@ import {
   signBody,
   webhookPayload,
 } from '../../../libs/notifications/src/webhook.js';
+import { at, firstOf } from '../../support/defined.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -65,7 +66,7 @@ describe('deliverWebhook', () => {
     const result = await deliverWebhook({ url: hook.url, body, secret, deliveryId: 'ntf_01' });
     expect(result).toMatchObject({ ok: true, status: 204 });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
-    const [req] = hook.received;
+    const req = firstOf(hook.received, 'received requests');
     expect(req.method).toBe('POST');
     expect(req.body).toBe(body);
     expect(verify(req.body, req.headers['x-convene-signature'] as string)).toBe(true);
@@ -78,7 +79,8 @@ describe('deliverWebhook', () => {
     const hook = await receiver((_r, res) => res.writeHead(200).end('ok'));
     await deliverWebhook({ url: hook.url, body, secret, deliveryId: 'ntf_01' });
     await deliverWebhook({ url: hook.url, body, secret, deliveryId: 'ntf_01' });
-    const [a, b] = hook.received;
+    const a = at(hook.received, 0, 'received requests');
+    const b = at(hook.received, 1, 'received requests');
     expect(b.headers['x-convene-delivery']).toBe(a.headers['x-convene-delivery']);
     expect(b.headers['x-convene-signature']).toBe(a.headers['x-convene-signature']);
   });
@@ -86,7 +88,7 @@ describe('deliverWebhook', () => {
   it('leaves the signature out when the agency has no secret', async () => {
     const hook = await receiver((_r, res) => res.writeHead(200).end());
     await deliverWebhook({ url: hook.url, body, deliveryId: 'ntf_02' });
-    expect(hook.received[0].headers['x-convene-signature']).toBeUndefined();
+    expect(firstOf(hook.received, 'received requests').headers['x-convene-signature']).toBeUndefined();
   });
 
   it('reports a non-2xx answer with its status', async () => {

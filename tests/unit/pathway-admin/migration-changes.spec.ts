@@ -3,13 +3,14 @@ import type { PathwayDefinition, TaskSpec } from '../../../libs/engine/src/index
 import { changesFor } from '../../../libs/domain/src/pathways/migration-changes.js';
 import type { InstanceHoldings, OpenTaskRow } from '../../../libs/domain/src/pathways/migration-instance-state.js';
 import { v1, v2, v3 } from '../../e2e/pathway-admin-fixtures.js';
+import { defined } from '../../support/defined.js';
 
 const key = 'unit-migrate';
 const from = v1(key) as unknown as PathwayDefinition;
 const opened = new Date('2027-03-01T09:00:00.000Z');
 const now = new Date('2027-03-04T12:00:00.000Z');
 const specOf = (def: PathwayDefinition, taskKey: string) =>
-  ((def.machine.states as Record<string, { meta: { tasks: TaskSpec[] } }>).intake.meta.tasks.find((t) => t.key === taskKey))!;
+  ((def.machine.states as { intake: { meta: { tasks: TaskSpec[] } } }).intake.meta.tasks.find((t) => t.key === taskKey))!;
 
 function task(id: string, taskKey: string, agency: string, due: string): OpenTaskRow {
   const spec = specOf(from, taskKey);
@@ -72,7 +73,7 @@ describe('changesFor: a migration plan at the level of rows', () => {
 
   it('closes and reopens a task the new version gives to another role', () => {
     const to = v1(key);
-    const check = (to.machine.states.intake.meta.tasks as Array<{ key: string; assignee: { role: string } }>).find((t) => t.key === 'check')!;
+    const check = (defined(to.machine.states.intake, 'intake state').meta.tasks as Array<{ key: string; assignee: { role: string } }>).find((t) => t.key === 'check')!;
     check.assignee = { role: 'probation' };
     const changes = plan(to);
     expect(changes.tasksToClose.map((c) => [c.taskId, c.reason])).toEqual([
@@ -81,7 +82,7 @@ describe('changesFor: a migration plan at the level of rows', () => {
     ]);
     expect(changes.tasksToOpen).toEqual([expect.objectContaining({ key: 'check', assigneeRole: 'probation', why: 'reassigned', dueAt: '2027-03-06T09:00:00.000Z' })]);
     expect(changes.tasksKept.map((k) => k.taskId)).toEqual(['t-gather']);
-    expect(changes.tasksKept[0].remindersChanged).toBe(false);
+    expect(changes.tasksKept[0]!.remindersChanged).toBe(false);
   });
 
   it('refuses to move an instance into a final state', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Partnership, TestApp } from '../../../support/app.js';
+import type { Partnership, PartnershipRole, TestApp } from '../../../support/app.js';
 
 /** Publishes a pathway definition through the admin API under a fresh key; returns the key. */
 export async function publishPathway(t: TestApp, adminToken: string, definition: (key: string) => Record<string, unknown>): Promise<string> {
@@ -45,7 +45,7 @@ export const quickReminderPathway = (key: string) => ({
 });
 
 /** Opens a case with the partnership's coordinator (lead), probation and police; returns its id. */
-export async function openCase(t: TestApp, p: Partnership, roles: string[] = ['probation', 'police']): Promise<{ id: string; reference: string }> {
+export async function openCase(t: TestApp, p: Partnership, roles: PartnershipRole[] = ['probation', 'police']): Promise<{ id: string; reference: string }> {
   const res = await t.request('POST', '/api/cases', {
     token: p.tokens.coordinator,
     body: {

@@ -54,7 +54,7 @@ function qp(s: string): string {
       bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
       i += 2;
     } else {
-      bytes.push(...Buffer.from(s[i], 'utf8'));
+      bytes.push(...Buffer.from(s.charAt(i), 'utf8'));
     }
   }
   return Buffer.from(bytes).toString('utf8');
