@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -43,6 +44,7 @@ export class CaseService {
     private readonly instances: InstanceService,
     private readonly reminders: ReminderWriter,
     private readonly keyDateMoves: KeyDateMoves,
+    private readonly clock: Clock,
   ) {}
 
   async create(tx: Db, actor: Actor, input: CreateCaseInput) {
@@ -65,7 +67,7 @@ export class CaseService {
         })),
       });
     }
-    const year = new Date().getUTCFullYear();
+    const year = this.clock.now().getUTCFullYear();
     const counter = await one<{ last: number }>(
       tx,
       `INSERT INTO case_reference_counters (year, last) VALUES ($1, 1)
@@ -227,7 +229,7 @@ export class CaseService {
       [caseId, JSON.stringify(keyDates)],
     );
     const changed = Object.keys(keyDates).filter((k) => (before?.key_dates[k] ?? null) !== (after?.key_dates[k] ?? null));
-    const moved = await this.keyDateMoves.follow(tx, caseId, changed, new Date());
+    const moved = await this.keyDateMoves.follow(tx, caseId, changed, this.clock.now());
     await tx.query(
       `INSERT INTO case_events (case_id, type, actor_user_id, actor_agency_id, data) VALUES ($1, 'case.key_dates_changed', $2, $3, $4)`,
       [caseId, actor.userId, actor.agencyId, JSON.stringify({ keyDates: Object.keys(keyDates), tasksMoved: moved.map((m) => ({ taskId: m.taskId, keyDate: m.keyDate, from: m.from, to: m.to })) })],
@@ -268,7 +270,7 @@ export class CaseService {
         ctx,
         { id: t.id, agencyId: input.agencyId, dueAt: t.due_at ? new Date(t.due_at) : null, spec: t.spec },
         { pathway: t.pathway_key, version: t.version, state: t.state_id },
-        new Date(),
+        this.clock.now(),
       );
     }
     await tx.query(
@@ -334,7 +336,7 @@ export class CaseService {
             ctx,
             { id: task.id, agencyId: other.agency_id, dueAt: task.due_at ? new Date(task.due_at) : null, spec: task.spec },
             { pathway: task.pathway_key, version: task.version!, state: task.state_id },
-            new Date(),
+            this.clock.now(),
           );
         }
         reassigned++;

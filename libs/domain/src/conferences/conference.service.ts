@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -67,6 +68,7 @@ export class ConferenceService {
     private readonly notifications: NotificationWriter,
     private readonly reminders: ReminderWriter,
     private readonly keyDate: ConferenceKeyDate,
+    private readonly clock: Clock,
   ) {}
 
   async schedule(tx: Db, actor: Actor, caseId: string, input: ScheduleConferenceInput) {
@@ -77,7 +79,7 @@ export class ConferenceService {
     const participating = [...new Set(ctx.participants.map((p) => p.agency_id))];
     const agencyIds = [...new Set(input.agencyIds ?? participating)];
     this.assertParticipants(ctx, agencyIds, (i) => `$.agencyIds[${i}]`);
-    const now = new Date();
+    const now = this.clock.now();
     const row = (await one<ConferenceRow>(
       tx,
       `INSERT INTO conferences (case_id, scheduled_at, duration_minutes, location, created_by)
@@ -138,7 +140,7 @@ export class ConferenceService {
       (input.durationMinutes === undefined || input.durationMinutes === conf.duration_minutes) &&
       (input.location === undefined || input.location === conf.location);
     if (unchanged) return this.view(tx, conferenceId);
-    const now = new Date();
+    const now = this.clock.now();
     const updated = (await one<ConferenceRow>(
       tx,
       `UPDATE conferences SET scheduled_at = $2, duration_minutes = coalesce($3, duration_minutes),
@@ -201,7 +203,7 @@ export class ConferenceService {
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') return this.view(tx, conferenceId);
     if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be cancelled`);
-    const now = new Date();
+    const now = this.clock.now();
     const updated = (await one<ConferenceRow>(
       tx,
       `UPDATE conferences SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
@@ -281,7 +283,7 @@ export class ConferenceService {
     const ctx = (await loadCaseContext(tx, conf.case_id))!;
     if (input.actions.length > 0 && ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
     this.assertParticipants(ctx, input.actions.map((a) => a.agencyId), (i) => `$.actions[${i}].agencyId`);
-    const now = new Date();
+    const now = this.clock.now();
     await tx.query(
       `UPDATE conferences SET minutes_text = $2, decisions = $3, minutes_recorded_at = now(), minutes_recorded_by = $4,
               status = 'held', updated_at = now() WHERE id = $1`,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -59,6 +60,7 @@ export class InstanceService {
     private readonly tasks: TaskWriter,
     private readonly notifications: NotificationWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -86,7 +88,7 @@ export class InstanceService {
     if (running) throw new DomainError('conflict', `Pathway '${key}' is already running for this case`);
     const version = await this.catalog.publishedVersion(key, tx);
     const pathway = await this.catalog.compiledVersion(key, version, tx);
-    const now = new Date();
+    const now = this.clock.now();
     const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.key_dates);
     const step = startInstance(pathway, { now, facts, ...this.calendarOf(ctx) });
     const row = await InstanceRepository.insert(tx, {
@@ -138,7 +140,7 @@ export class InstanceService {
         reason: 'role_not_allowed',
       });
     }
-    const now = new Date();
+    const now = this.clock.now();
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
     return this.view({ ...row, snapshot: step.snapshot, state_value: step.value, status: step.status, revision }, pathway, facts);
@@ -167,7 +169,7 @@ export class InstanceService {
       const ctx = (await loadCaseContext(tx, row.case_id))!;
       const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
       const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
-      const now = new Date();
+      const now = this.clock.now();
       const event = { type: timer.event };
       const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
       await tx.query(`UPDATE timers SET status = $2, settled_at = now() WHERE id = $1`, [timer.id, step.changed ? 'fired' : 'stale']);
@@ -176,7 +178,7 @@ export class InstanceService {
       dueAt = timer.fire_at;
       return 'fired';
     });
-    if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(new Date(), new Date(dueAt)));
+    if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(this.clock.now(), new Date(dueAt)));
     return outcome;
   }
 
@@ -190,7 +192,7 @@ export class InstanceService {
     const ctx = (await loadCaseContext(tx, row.case_id))!;
     const pathway = await this.catalog.compiledVersion(row.pathway_key, row.version, tx);
     const facts = await loadFacts(tx, row.case_id, row.id, ctx.case.key_dates);
-    const now = new Date();
+    const now = this.clock.now();
     const event = { type: 'convene.reevaluate' };
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     if (!step.changed) return false;
