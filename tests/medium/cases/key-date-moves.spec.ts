@@ -22,7 +22,9 @@ describe('key-date moves (medium)', () => {
     key = await makePathway(m, releasePathway);
   });
   afterAll(() => m?.close());
-  beforeEach(() => m.clock.set(T0));
+  beforeEach(() => {
+    m.clock.set(T0);
+  });
 
   async function openRelease(releaseDate?: string) {
     const c = await makePartnershipCase(m.db, p, { keyDates: releaseDate ? { releaseDate } : {} });

@@ -52,7 +52,9 @@ describe('InstanceService (medium: real PostgreSQL, moved clock)', () => {
     key = await makePathway(m, contributions);
   });
   afterAll(() => m?.close());
-  beforeEach(() => m.clock.set(T0));
+  beforeEach(() => {
+    m.clock.set(T0);
+  });
 
   const start = async () => {
     const c = await makePartnershipCase(m.db, p);

@@ -26,7 +26,9 @@ describe('ReminderDispatcher (medium)', () => {
     key = await makePathway(m, reportPathway);
   });
   afterAll(() => m?.close());
-  beforeEach(() => m.clock.set(T0));
+  beforeEach(() => {
+    m.clock.set(T0);
+  });
 
   async function openReport() {
     const c = await makePartnershipCase(m.db, p);

@@ -19,7 +19,9 @@ describe('TaskService (medium)', () => {
     key = await makePathway(m, reportPathway);
   });
   afterAll(() => m?.close());
-  beforeEach(() => m.clock.set(T0));
+  beforeEach(() => {
+    m.clock.set(T0);
+  });
 
   /** A case whose report task is open at probation; returns the case, instance and task ids. */
   async function openReport() {
