@@ -30,6 +30,11 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.spec.ts'],
     },
+    {
+      ...common,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/tests/medium/**/*.spec.ts'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.spec.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.spec.ts'] },
   ],

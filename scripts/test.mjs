@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: every tier. Unit tests in parallel; integration and end-to-end tests in band against a
-// real PostgreSQL — DATABASE_URL's server, or an embedded one under .data/test-postgres — in a fresh
+// `npm test`: every tier. Unit tests in parallel; medium (domain services, no HTTP), integration and
+// end-to-end tests in band against a real PostgreSQL — DATABASE_URL's server, or an embedded one under .data/test-postgres — in a fresh
 // database of this run's own (`convene_test_<run>`, dropped at the end), and the real queue backend
 // (BullMQ on PostgreSQL; Redis too with REDIS_URL). Two runs on one server never touch each other.
-//   node scripts/test.mjs [all|unit|integration|e2e|queue] [extra jest args]
+//   node scripts/test.mjs [all|unit|medium|integration|e2e|queue|browser] [extra jest args]
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -23,14 +23,16 @@ const TEST_DB = `convene_test_${RUN_ID}`;
 const slow = ['--runInBand', '--testTimeout', '60000'];
 const runs = {
   unit: [['--selectProjects', 'unit']],
+  // Domain services on the real database, the clock moved by the test: seconds, not minutes.
+  medium: [['--selectProjects', 'medium', '--runInBand', '--testTimeout', '30000']],
   integration: [['--selectProjects', 'integration', ...slow]],
   e2e: [['--selectProjects', 'e2e', ...slow]],
   queue: [['--selectProjects', 'integration', ...slow, '--testPathPatterns', 'tests/integration/queue']],
   browser: [['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
-  all: [['--selectProjects', 'unit'], ['--selectProjects', 'integration', 'e2e', ...slow], ['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
+  all: [['--selectProjects', 'unit'], ['--selectProjects', 'medium', '--runInBand', '--testTimeout', '30000'], ['--selectProjects', 'integration', 'e2e', ...slow], ['--selectProjects', 'browser', '--runInBand', '--testTimeout', '180000']],
 }[tier];
 if (!runs) {
-  console.error(`unknown tier "${tier}": all, unit, integration, e2e, queue or browser`);
+  console.error(`unknown tier "${tier}": all, unit, medium, integration, e2e, queue or browser`);
   process.exit(2);
 }
 

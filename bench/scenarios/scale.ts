@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SystemClock } from '../../libs/core/src/clock/clock.js';
 import type { AppConfig } from '../../libs/core/src/config/config.schema.js';
 import { AccessService } from '../../libs/domain/src/access/access.service.js';
 import { AuditService } from '../../libs/domain/src/audit/audit.service.js';
@@ -63,11 +64,12 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   const config = { publicUrl: 'http://127.0.0.1', defaultCountry: 'NL' } as AppConfig;
   const notifications = new NotificationWriter(config);
   const reminders = new ReminderWriter();
-  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config);
+  const clock = new SystemClock();
+  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config, clock);
   return {
     ds,
-    tasks: new TaskService(ds, access, audit, instances, reminders, notifications),
-    cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config)),
+    tasks: new TaskService(ds, access, audit, instances, reminders, notifications, clock),
+    cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config), clock),
   };
 }
 

@@ -25,7 +25,8 @@ import { Task, TaskList } from '../../apps/api/src/tasks/tasks.responses.js';
 import { ReminderList, Timeline } from '../../apps/api/src/timeline/case-activity.responses.js';
 import { User, UserList } from '../../apps/api/src/users/users.responses.js';
 import { Health } from '../../libs/core/src/health/health.responses.js';
-import { ADMIN, seedPartnership, startTestApp, unique, type Partnership, type TestApp } from '../support/app.js';
+import { ADMIN, PARTNERSHIP_ROLES, seedPartnership, startTestApp, unique, type Partnership, type TestApp } from '../support/app.js';
+import { defined } from '../support/defined.js';
 
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>> };
 
@@ -65,7 +66,7 @@ describe('OpenAPI response schemas', () => {
 
   /** The document's path template a concrete path matches. */
   function documentedPath(path: string): string {
-    const bare = path.split('?')[0];
+    const [bare = ''] = path.split('?');
     const segments = bare.split('/');
     const found = Object.keys(doc.paths).find((template) => {
       const parts = template.split('/');
@@ -153,8 +154,8 @@ describe('OpenAPI response schemas', () => {
     await call('GET', `/api/cases?q=${encodeURIComponent(created.reference)}`, 200, CaseList, { token: p.tokens.probation });
 
     const tasks = await call('GET', `/api/tasks?caseId=${caseId}&status=open`, 200, TaskList);
-    const probationTask = tasks.items.find((x) => x.assigneeAgencyId === p.agencies.probation.id) ?? tasks.items[0];
-    const staff = Object.entries(p.agencies).find(([, a]) => a.id === probationTask.assigneeAgencyId)?.[0] ?? 'coordinator';
+    const probationTask = defined(tasks.items.find((x) => x.assigneeAgencyId === p.agencies.probation.id) ?? tasks.items[0], 'an open task');
+    const staff = PARTNERSHIP_ROLES.find((role) => p.agencies[role].id === probationTask.assigneeAgencyId) ?? 'coordinator';
     await call('GET', `/api/tasks/${probationTask.id}`, 200, Task, { token: p.tokens[staff] });
     await call('POST', `/api/tasks/${probationTask.id}/acknowledge`, 200, Task, { token: p.tokens[staff] });
     await call('POST', `/api/tasks/${probationTask.id}/complete`, 200, Task, { token: p.tokens[staff], body: { outcome: 'done', note: 'Schema' } });

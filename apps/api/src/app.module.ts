@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/core/src/config/config.schema.js';
+import type { Clock } from '../../../libs/core/src/clock/clock.js';
 import { CoreModule } from '../../../libs/core/src/core.module.js';
 import { HealthController } from '../../../libs/core/src/health/health.controller.js';
 import { DomainModule } from '../../../libs/domain/src/domain.module.js';
@@ -38,12 +39,12 @@ export const API_CONTROLLERS = [
 
 @Module({})
 export class AppModule {
-  /** The HTTP API; with `worker: true` the background workers run in the same process. */
-  static forRoot(config: AppConfig, opts: { worker: boolean }): DynamicModule {
+  /** The HTTP API; with `worker: true` the background workers run in the same process; `clock` replaces the system clock. */
+  static forRoot(config: AppConfig, opts: { worker: boolean; clock?: Clock }): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, { clock: opts.clock }),
         DomainModule.forRoot(config),
         OperationsModule,
         ...(opts.worker ? [WorkerModule.forFeature()] : []),

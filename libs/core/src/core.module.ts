@@ -1,14 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config/config.schema.js';
+import type { Clock } from './clock/clock.js';
+import { ClockModule } from './clock/clock.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { QueueModule } from './queue/queue.module.js';
 
-/** Config, logging, database and queues: what every Convene process needs. */
+/** Config, logging, database, queues and the clock: what every Convene process needs. */
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, opts: { clock?: Clock } = {}): DynamicModule {
     if (!config.databaseUrl) throw new Error('CoreModule needs a resolved databaseUrl (see prepareRuntime)');
     return {
       module: CoreModule,
@@ -17,6 +19,7 @@ export class CoreModule {
         loggingModule(config),
         DatabaseModule.forRoot(config.databaseUrl),
         QueueModule.forRoot(config),
+        ClockModule.forRoot(opts.clock),
       ],
     };
   }

@@ -108,7 +108,7 @@ function mermaidIds(model: MachineModel): Map<StateNodeInfo, string> {
 
 function stateLabel(node: StateNodeInfo): string {
   const meta = own(node.config, 'meta');
-  const title = isPlainObject(meta) && typeof own(meta, 'title') === 'string' ? (own(meta, 'title') as string) : node.keys[node.keys.length - 1];
+  const title = isPlainObject(meta) && typeof own(meta, 'title') === 'string' ? (own(meta, 'title') as string) : (node.keys.at(-1) ?? '');
   const tasks = isPlainObject(meta) ? own(meta, 'tasks') : undefined;
   const count = Array.isArray(tasks) ? tasks.length : 0;
   return count === 0 ? title : `${title} (${count} ${count === 1 ? 'task' : 'tasks'})`;

@@ -189,7 +189,7 @@ function stateName(node: StateNodeInfo): string {
 /** `P6M` → `6 months`, `P1Y2M` → `1 year 2 months`, `P0D` → `0 days`. */
 export function humanDuration(iso: string): string {
   const unsigned = iso.replace(/^-/, '');
-  const [date, time = ''] = unsigned.slice(1).split('T');
+  const [date = '', time = ''] = unsigned.slice(1).split('T');
   const parts: string[] = [];
   const add = (value: string | undefined, unit: string): void => {
     if (value !== undefined) parts.push(`${value} ${unit}${value === '1' ? '' : 's'}`);

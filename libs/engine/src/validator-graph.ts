@@ -17,7 +17,7 @@ export function resolveTarget(model: MachineModel, source: StateNodeInfo, target
     return node;
   };
   if (target.startsWith('#')) {
-    const [id, ...rest] = target.slice(1).split('.');
+    const [id = '', ...rest] = target.slice(1).split('.');
     const node = model.ids.get(id);
     return node ? descend(node, rest) : `no state has id "${id}"`;
   }
@@ -151,8 +151,9 @@ export function statesThatCannotFinish(model: MachineModel, targets: Map<Transit
   }
 
   const canFinish = new Set<Vertex>();
-  const queue: Vertex[] = [done(model.root)];
-  canFinish.add(queue[0]);
+  const finish = done(model.root);
+  const queue: Vertex[] = [finish];
+  canFinish.add(finish);
   while (queue.length) {
     const vertex = queue.shift() as Vertex;
     for (const from of incoming.get(vertex) ?? []) {

@@ -120,7 +120,8 @@ function walkNode(
   const isRoot = parent === null;
   for (const key of Object.keys(config)) {
     const keyPath = childPath(path, key);
-    if (Object.hasOwn(REFUSED_KEYS, key)) errors.push({ path: keyPath, message: REFUSED_KEYS[key] });
+    const refused = own(REFUSED_KEYS, key);
+    if (refused !== undefined) errors.push({ path: keyPath, message: refused });
     else if (!NODE_KEYS.has(key) && !(isRoot && ROOT_ONLY_KEYS.has(key))) {
       const where = ROOT_ONLY_KEYS.has(key) ? ' (only on the machine itself)' : '';
       errors.push({ path: keyPath, message: `unknown state node key "${key}"${where}; allowed: ${[...NODE_KEYS].join(', ')}` });
@@ -138,7 +139,7 @@ function walkNode(
   ctx.nodes.push(node);
 
   const type = own(config, 'type');
-  if (type === 'history') errors.push({ path: childPath(path, 'type'), message: REFUSED_KEYS.history });
+  if (type === 'history') errors.push({ path: childPath(path, 'type'), message: own(REFUSED_KEYS, 'history') ?? 'history states are not supported' });
   else if (type !== undefined && type !== 'final' && type !== 'parallel' && type !== 'atomic' && type !== 'compound') {
     errors.push({ path: childPath(path, 'type'), message: `type must be "final", "parallel", "compound" or "atomic", got ${describeValue(type)}` });
   }
@@ -299,7 +300,8 @@ function readTransition(
   }
   for (const key of Object.keys(value)) {
     if (TRANSITION_KEYS.has(key)) continue;
-    if (Object.hasOwn(REFUSED_KEYS, key)) errors.push({ path: childPath(path, key), message: REFUSED_KEYS[key] });
+    const refused = own(REFUSED_KEYS, key);
+    if (refused !== undefined) errors.push({ path: childPath(path, key), message: refused });
     else {
       errors.push({ path: childPath(path, key), message: `unknown transition key "${key}"; allowed: ${[...TRANSITION_KEYS].join(', ')}` });
     }

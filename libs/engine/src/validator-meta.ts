@@ -101,10 +101,11 @@ function checkDue(due: unknown, path: string, errors: ValidationError[]): void {
     return;
   }
   const anchors = keys.filter((key) => key === 'before' || key === 'after');
-  if (anchors.length !== 1) {
+  const [anchor] = anchors;
+  if (anchors.length !== 1 || anchor === undefined) {
     errors.push({ path, message: 'due needs exactly one of "before" or "after" naming a key date' });
   } else {
-    checkKeyDate(own(due, anchors[0]), childPath(path, anchors[0]), errors);
+    checkKeyDate(own(due, anchor), childPath(path, anchor), errors);
   }
   if (!Object.hasOwn(due, 'offset')) {
     errors.push({ path: childPath(path, 'offset'), message: 'offset is required, e.g. "P6M"' });

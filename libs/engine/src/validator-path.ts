@@ -19,7 +19,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /** Own-property lookup, so `toString` or `__proto__` never resolve through the prototype. */
-export function own(record: Record<string, unknown>, key: string): unknown {
+export function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 

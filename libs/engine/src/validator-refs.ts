@@ -82,11 +82,11 @@ export function checkRef(ref: unknown, path: string, registry: RegistryView, err
     errors.push({ path: typePath, message: `built-in XState ${noun}s ("${name}") are not allowed; use the registry: ${Object.keys(registry.specs).join(', ')}` });
     return name;
   }
-  if (!Object.hasOwn(registry.specs, name)) {
+  const spec = own(registry.specs, name);
+  if (spec === undefined) {
     errors.push({ path: typePath, message: `unknown ${noun} "${name}"; known ${noun}s: ${Object.keys(registry.specs).join(', ')}` });
     return name;
   }
-  const spec = registry.specs[name];
   const required = Object.entries(spec.params).filter(([, param]) => param.required);
   if (typeof ref === 'string') {
     if (required.length > 0) {
@@ -98,7 +98,7 @@ export function checkRef(ref: unknown, path: string, registry: RegistryView, err
     checkParam(own(params, key), key, param, childPath(paramsPath, key), registry, errors);
   }
   const rules = noun === 'guard' ? GUARD_PARAMS : ACTION_PARAMS;
-  if (Object.hasOwn(rules, name)) rules[name](params, paramsPath, errors);
+  own(rules, name)?.(params, paramsPath, errors);
   return name;
 }
 

@@ -55,7 +55,7 @@ const DATE_FORMAT: DateTimeFormatOptions = {
  * unsupported or absent → `en`.
  */
 export function resolveLocale(locale: string | undefined): SupportedLocale {
-  const language = (locale ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  const [language = ''] = (locale ?? '').trim().toLowerCase().split(/[-_]/);
   return (SUPPORTED_LOCALES as readonly string[]).includes(language)
     ? (language as SupportedLocale)
     : 'en';

@@ -72,7 +72,7 @@ describe.each(queueBackends())('worker host on the %s backend', (backend) => {
     // A job of another queue's name, on the wrong queue.
     await queue(QUEUE.timers).add('delivery.send', { deliveryId: randomUUID() }, { ...retry, jobId: elsewhere });
 
-    for (const [id, name] of [[unknown, 'timer.explode'], [elsewhere, 'delivery.send']]) {
+    for (const [id, name] of [[unknown, 'timer.explode'], [elsewhere, 'delivery.send']] as const) {
       const { job, state } = await settled(QUEUE.timers, id);
       expect(state).toBe('failed');
       expect(job.attemptsMade).toBe(1);

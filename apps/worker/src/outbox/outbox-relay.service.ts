@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../../../../libs/core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -37,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly ds: DataSource,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -132,7 +134,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         continue;
       }
       const job = name as JobName;
-      const delay = row.runAt ? Math.max(0, new Date(row.runAt).getTime() - Date.now()) : 0;
+      const delay = row.runAt ? Math.max(0, new Date(row.runAt).getTime() - this.clock.now().getTime()) : 0;
       const queue = JOB_QUEUE[job];
       if (!adds.has(queue)) adds.set(queue, []);
       adds.get(queue)!.push({ name: job, data: row.payload, opts: { ...JOB_OPTIONS[job], jobId: row.jobId, delay } });

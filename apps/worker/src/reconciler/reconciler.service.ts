@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../../../../libs/core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
@@ -63,6 +64,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectDataSource() private readonly ds: DataSource,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -152,7 +154,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const repairs = none();
     const graceMs = this.config.reconcileIntervalMs;
     for (const kind of Object.keys(repairs) as RepairKind[]) {
-      const overdue = await this.unsettled(tx, kind, { before: new Date(Date.now() - graceMs), limit: SWEEP_LIMIT });
+      const overdue = await this.unsettled(tx, kind, { before: new Date(this.clock.now().getTime() - graceMs), limit: SWEEP_LIMIT });
       const stranded: Array<Armed & { rowId: string }> = [];
       for (const row of overdue) if (!(await this.live(row))) stranded.push(row);
       await this.arm(stranded);
@@ -200,7 +202,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Adds the jobs under their usual ids and options, due when their rows say. */
   private async arm(rows: Armed[]): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const byQueue = new Map<string, Parameters<QueueService['addBulk']>[1]>();
     for (const row of rows) {
       const queue = JOB_QUEUE[row.job];

@@ -60,7 +60,7 @@ export class MetricsCollector {
   private async readQueues(): Promise<void> {
     const counts = await Promise.all(ALL_QUEUES.map((name) => this.queues.queue(name).getJobCounts(...QUEUE_JOB_STATES)));
     ALL_QUEUES.forEach((queue, i) => {
-      for (const state of QUEUE_JOB_STATES) queueJobs.set({ queue, state }, counts[i][state] ?? 0);
+      for (const state of QUEUE_JOB_STATES) queueJobs.set({ queue, state }, counts[i]?.[state] ?? 0);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
-import { ALL_QUEUES, JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './queue-registry.js';
+import { ALL_QUEUES, JOB_QUEUE, QUEUE, type JobName, type JobPayloads, type QueueName } from './queue-registry.js';
 import type { AnyQueue, QueueConnection } from './queue-backend.js';
 
 export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
@@ -38,7 +38,7 @@ export class QueueService implements OnApplicationShutdown {
 
   /** True when the backend answers within `timeoutMs` (and the link learns either way). */
   async ping(timeoutMs = 2000): Promise<boolean> {
-    const probe = this.queue(ALL_QUEUES[0]).getJobCounts('waiting');
+    const probe = this.queue(QUEUE.timers).getJobCounts('waiting');
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref());
     try {
       await Promise.race([probe, timeout]);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -59,6 +60,7 @@ export class CaseService {
     private readonly instances: InstanceService,
     private readonly reminders: ReminderWriter,
     private readonly keyDateMoves: KeyDateMoves,
+    private readonly clock: Clock,
   ) {}
 
   /** Opens a case (case managers), once per Idempotency-Key. */
@@ -86,7 +88,7 @@ export class CaseService {
         })),
       });
     }
-    const year = new Date().getUTCFullYear();
+    const year = this.clock.now().getUTCFullYear();
     const last = await CaseRepository.nextReferenceNumber(tx, year);
     const reference = `CNV-${year}-${String(last).padStart(4, '0')}`;
     const row = await CaseRepository.insert(tx, {
@@ -178,7 +180,7 @@ export class CaseService {
     const before = await CaseRepository.lockKeyDates(tx, caseId);
     const after = await CaseRepository.mergeKeyDates(tx, caseId, keyDates);
     const changed = Object.keys(keyDates).filter((k) => (before?.[k] ?? null) !== (after?.[k] ?? null));
-    const moved = await this.keyDateMoves.follow(tx, caseId, changed, new Date());
+    const moved = await this.keyDateMoves.follow(tx, caseId, changed, this.clock.now());
     await CaseEventRepository.append(tx, {
       caseId,
       type: 'case.key_dates_changed',
@@ -217,7 +219,7 @@ export class CaseService {
         ctx,
         { id: t.id, agencyId: input.agencyId, dueAt: t.dueAt ? new Date(t.dueAt) : null, spec: t.spec },
         { pathway: t.pathwayKey, version: t.version, state: t.stateId },
-        new Date(),
+        this.clock.now(),
       );
     }
     await CaseEventRepository.append(tx, { caseId, type: 'participant.added', actorUserId: actor.userId, actorAgencyId: actor.agencyId, data: input });
@@ -257,7 +259,7 @@ export class CaseService {
             ctx,
             { id: task.id, agencyId: other, dueAt: task.dueAt ? new Date(task.dueAt) : null, spec: task.spec },
             { pathway: task.pathwayKey, version: task.version!, state: task.stateId },
-            new Date(),
+            this.clock.now(),
           );
         }
         reassigned++;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -65,6 +66,7 @@ export class ConferenceService {
     private readonly notifications: NotificationWriter,
     private readonly reminders: ReminderWriter,
     private readonly keyDate: ConferenceKeyDate,
+    private readonly clock: Clock,
   ) {}
 
   async schedule(tx: Db, actor: Actor, caseId: string, input: ScheduleConferenceInput) {
@@ -75,7 +77,7 @@ export class ConferenceService {
     const participating = [...new Set(ctx.participants.map((p) => p.agencyId))];
     const agencyIds = [...new Set(input.agencyIds ?? participating)];
     this.assertParticipants(ctx, agencyIds, (i) => `$.agencyIds[${i}]`);
-    const now = new Date();
+    const now = this.clock.now();
     const row = await ConferenceRepository.insert(tx, {
       caseId,
       scheduledAt: input.scheduledAt,
@@ -138,7 +140,7 @@ export class ConferenceService {
       (input.durationMinutes === undefined || input.durationMinutes === conf.durationMinutes) &&
       (input.location === undefined || input.location === conf.location);
     if (unchanged) return this.view(tx, conferenceId);
-    const now = new Date();
+    const now = this.clock.now();
     const updated = await ConferenceRepository.reschedule(tx, conferenceId, input);
     const ctx = (await loadCaseContext(tx, conf.caseId))!;
     const invitees = await this.invitees(tx, conferenceId);
@@ -191,7 +193,7 @@ export class ConferenceService {
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') return this.view(tx, conferenceId);
     if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be cancelled`);
-    const now = new Date();
+    const now = this.clock.now();
     const updated = await ConferenceRepository.cancel(tx, conferenceId);
     const cancelled = await this.reminders.cancelForConference(tx, conferenceId);
     const ctx = (await loadCaseContext(tx, conf.caseId))!;
@@ -262,7 +264,7 @@ export class ConferenceService {
     const ctx = (await loadCaseContext(tx, conf.caseId))!;
     if (input.actions.length > 0 && ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
     this.assertParticipants(ctx, input.actions.map((a) => a.agencyId), (i) => `$.actions[${i}].agencyId`);
-    const now = new Date();
+    const now = this.clock.now();
     await ConferenceRepository.recordMinutes(tx, conferenceId, { text: input.text, decisions: input.decisions, userId: actor.userId });
     await this.reminders.cancelForConference(tx, conferenceId);
     const taskIds: string[] = [];
@@ -390,6 +392,7 @@ export class ConferenceService {
       { caseId: ctx.case.id, instanceId: null, conferenceId, stateId: null, spec, dueAt: action.dueAt },
       [action.agencyId],
     );
+    if (!task) throw new Error('opening a conference action task returned no row');
     const base = { source: 'conference' as const, conference: conferenceId, task: spec.key };
     await this.reminders.insert(
       tx,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { APP_CONFIG } from '../../../core/src/config/config.module.js';
 import type { AppConfig } from '../../../core/src/config/config.schema.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -62,6 +63,7 @@ export class InstanceService {
     private readonly tasks: TaskWriter,
     private readonly notifications: NotificationWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -84,7 +86,7 @@ export class InstanceService {
     if (await InstanceRepository.isRunning(tx, ctx.case.id, key)) throw new DomainError('conflict', `Pathway '${key}' is already running for this case`);
     const version = await this.catalog.publishedVersion(key, tx);
     const pathway = await this.catalog.compiledVersion(key, version, tx);
-    const now = new Date();
+    const now = this.clock.now();
     const facts = await loadFacts(tx, ctx.case.id, null, ctx.case.keyDates);
     const step = startInstance(pathway, { now, facts, ...this.calendarOf(ctx) });
     const row = await InstanceRepository.insert(tx, {
@@ -136,7 +138,7 @@ export class InstanceService {
         reason: 'role_not_allowed',
       });
     }
-    const now = new Date();
+    const now = this.clock.now();
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
     return this.view({ ...row, snapshot: step.snapshot, stateValue: step.value, status: step.status, revision }, pathway, facts);
@@ -161,7 +163,7 @@ export class InstanceService {
       const ctx = (await loadCaseContext(tx, row.caseId))!;
       const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
       const facts = await loadFacts(tx, row.caseId, row.id, ctx.case.keyDates);
-      const now = new Date();
+      const now = this.clock.now();
       const event = { type: timer.event };
       const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
       await TimerRepository.settle(tx, timer.id, step.changed ? 'fired' : 'stale');
@@ -170,7 +172,7 @@ export class InstanceService {
       dueAt = timer.fireAt;
       return 'fired';
     });
-    if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(new Date(), new Date(dueAt)));
+    if (outcome === 'fired' && dueAt) timerLateness.observe(secondsLate(this.clock.now(), new Date(dueAt)));
     return outcome;
   }
 
@@ -184,7 +186,7 @@ export class InstanceService {
     const ctx = (await loadCaseContext(tx, row.caseId))!;
     const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
     const facts = await loadFacts(tx, row.caseId, row.id, ctx.case.keyDates);
-    const now = new Date();
+    const now = this.clock.now();
     const event = { type: 'convene.reevaluate' };
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
     if (!step.changed) return false;

@@ -68,7 +68,7 @@ export function changesFor(input: ChangesInput): InstanceChanges {
     const slot = `${task.state_id}\u0000${task.task_key}`;
     groups.set(slot, [...(groups.get(slot) ?? []), task]);
   }
-  const representatives = [...groups.values()].map((rows) => rows[0]);
+  const representatives = [...groups.values()].flatMap((rows) => rows.slice(0, 1));
   const plan = planMigration({
     from: input.from,
     to: input.to,

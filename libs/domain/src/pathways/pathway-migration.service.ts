@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CompiledPathway, PathwayDefinition } from '../../../engine/src/index.js';
@@ -48,6 +49,7 @@ export class PathwayMigrationService {
     private readonly tasks: TaskWriter,
     private readonly reminders: ReminderWriter,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Instances of a pathway by version and status (default: the running ones), and how many run on each version. */
@@ -143,7 +145,7 @@ export class PathwayMigrationService {
     }
     const holdings = await loadHoldings(tx, row.id);
     const mapping = req.mapping ?? {};
-    const now = new Date();
+    const now = this.clock.now();
     const changes = changesFor({
       from: versions.from.definition as PathwayDefinition,
       to: versions.to.definition as PathwayDefinition,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { reminderLateness, secondsLate } from '../../../core/src/metrics/metrics.js';
@@ -23,9 +24,10 @@ export class ReminderDispatcher {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly notifications: NotificationWriter,
+    private readonly clock: Clock,
   ) {}
 
-  async dispatch(reminderId: string, generation: number, now = new Date()): Promise<DispatchOutcome> {
+  async dispatch(reminderId: string, generation: number, now = this.clock.now()): Promise<DispatchOutcome> {
     let dueAt: Date | undefined;
     const outcome = await this.ds.transaction(async (tx): Promise<DispatchOutcome> => {
       const r = await ReminderRepository.lockForDispatch(tx, reminderId);
@@ -53,7 +55,7 @@ export class ReminderDispatcher {
       dueAt = r.dueAt;
       return 'sent';
     });
-    if (outcome === 'sent' && dueAt) reminderLateness.observe(secondsLate(new Date(), new Date(dueAt)));
+    if (outcome === 'sent' && dueAt) reminderLateness.observe(secondsLate(this.clock.now(), new Date(dueAt)));
     return outcome;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../core/src/clock/clock.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../core/src/http/domain-error.js';
@@ -35,6 +36,7 @@ export class TaskService {
     private readonly instances: InstanceService,
     private readonly reminders: ReminderWriter,
     private readonly notifications: NotificationWriter,
+    private readonly clock: Clock,
   ) {}
 
   async list(actor: Actor, f: { status?: TaskStatusFilter; caseId?: string; agencyId?: string; limit: number; offset: number }) {
@@ -163,7 +165,7 @@ export class TaskService {
     const base = row.pathwayKey
       ? { source: 'task' as const, pathway: row.pathwayKey, version: row.version ?? undefined, state: row.stateId ?? undefined, task: row.spec.key }
       : { source: 'conference' as const, conference: row.conferenceId, task: row.spec.key };
-    const now = new Date();
+    const now = this.clock.now();
     let planned = this.reminders.planForTask(ctx, { agencyId, dueAt, spec: row.spec }, base, now);
     if (opts.futureOnly) planned = planned.filter((p) => p.dueAt.getTime() > now.getTime());
     await this.reminders.replan(tx, row.caseId, { taskId }, planned, reason);

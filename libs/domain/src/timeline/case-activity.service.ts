@@ -107,7 +107,8 @@ export class CaseActivityService {
     const actor = e.actorUserId ? { userId: e.actorUserId, agencyId: e.actorAgencyId, name: e.actorName } : undefined;
     const system = typeof e.data?.system === 'string' ? e.data.system : undefined;
     const by = actor ? { actor } : system ? { system } : {};
-    if (CONFERENCE_KINDS[e.type]) return { at: e.at, kind: CONFERENCE_KINDS[e.type], ...(e.data ?? {}), ...by };
+    const conferenceKind = CONFERENCE_KINDS[e.type];
+    if (conferenceKind) return { at: e.at, kind: conferenceKind, ...(e.data ?? {}), ...by };
     const pathway = e.instanceId ? { instanceId: e.instanceId, pathway: e.pathwayKey, version: e.version } : {};
     if (e.type === 'pathway.started') return { at: e.at, kind: 'pathway_started', ...pathway, to: e.toState, revision: e.revision, ...by };
     if (e.fromState !== null && e.fromState !== undefined) {
