@@ -1,15 +1,13 @@
 import tseslint from 'typescript-eslint';
 
-// SQL lives in repositories (`*.repository.ts`, one owner per table) and migrations only; the
-// database layer in libs/core/src/database opens connections and runs migrations. Everything else
-// calls a repository. Files still listed in SQL_PENDING are being moved (issue #12) and go.
+// SQL lives in repositories (`*.repository.ts`, one writing owner per table — see
+// tests/unit/core/table-ownership.spec.ts) and migrations only; the database layer in
+// libs/core/src/database opens connections and runs migrations. Everything else calls a repository.
 const SQL_HOMES = ['**/*.repository.ts', 'libs/core/src/database/**', 'libs/domain/src/db.ts'];
-const SQL_PENDING = [
-];
 const SQL_TEXT = '/\\b(SELECT\\s[\\s\\S]*\\sFROM|INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET|ON CONFLICT)\\b/';
 const noSqlHere = {
   files: ['apps/**/*.ts', 'libs/**/*.ts'],
-  ignores: [...SQL_HOMES, ...SQL_PENDING, 'apps/web/**'],
+  ignores: [...SQL_HOMES, 'apps/web/**'],
   rules: {
     'no-restricted-syntax': [
       'error',
@@ -21,6 +19,38 @@ const noSqlHere = {
   },
 };
 
+// Boundaries: a library is imported through its index, by its alias (package.json "imports":
+// #core, #domain, #engine, #notifications, #pathway-tools; the api imports the worker's module as
+// #worker), never by climbing into its folders. What each layer may not import at all:
+const INTO_ANOTHER_LIBRARY = {
+  regex: '^(\\.\\./)+(libs|apps)/|^(\\.\\./)+(core|domain|engine|notifications|pathway-tools|api|worker|web)/src/',
+  message: 'Import another library or app through its alias (#core, #domain, #engine, #notifications, #pathway-tools, #worker), not its files.',
+};
+const NODE_IO = ['fs', 'fs/promises', 'net', 'http', 'https', 'child_process', 'dgram', 'dns', 'tls', 'cluster', 'worker_threads'];
+const IO_PACKAGES = ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis', 'pg', 'nodemailer', 'express', 'openid-client', ...NODE_IO, ...NODE_IO.map((m) => `node:${m}`)];
+const restrict = (files, { patterns = [], paths = [] }) => ({
+  files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [INTO_ANOTHER_LIBRARY, ...patterns], paths }] },
+});
+const only = (allowed) => ({
+  regex: `^#(?!(${allowed.join('|')})$)`,
+  message: allowed.length ? `This layer may import only ${allowed.map((a) => `#${a}`).join(', ')}.` : 'This layer imports no other library.',
+});
+const boundaries = [
+  // Apps import libraries by alias; the api reaches the worker only through #worker (its module),
+  // never its processors or stores.
+  restrict(['apps/api/**/*.ts', 'apps/worker/**/*.ts'], {}),
+  // The engine is pure: no framework, database, queue or I/O; no other library.
+  restrict(['libs/engine/**/*.ts'], {
+    patterns: [only([]), { group: IO_PACKAGES, message: 'The engine is pure: no Nest, database, queue or I/O imports (docs/architecture.md).' }],
+  }),
+  restrict(['libs/pathway-tools/**/*.ts', 'libs/notifications/**/*.ts'], {
+    patterns: [only(['engine']), { group: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis', 'pg'], message: 'A pure library: no framework, database or queue.' }],
+  }),
+  restrict(['libs/core/**/*.ts'], { patterns: [only([])] }),
+  restrict(['libs/domain/**/*.ts'], { patterns: [only(['core', 'engine', 'notifications', 'pathway-tools'])] }),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'apps/web/dist/**'] },
   ...tseslint.configs.recommended,
@@ -30,4 +60,5 @@ export default tseslint.config(
     },
   },
   noSqlHere,
+  ...boundaries,
 );

@@ -17,7 +17,11 @@ const swc = [
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^#(core|domain|engine|notifications|pathway-tools)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#worker$': '<rootDir>/apps/worker/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   rootDir: '.',
 };

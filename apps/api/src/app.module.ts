@@ -1,11 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { AppConfig } from '../../../libs/core/src/config/config.schema.js';
-import type { Clock } from '../../../libs/core/src/clock/clock.js';
-import { CoreModule } from '../../../libs/core/src/core.module.js';
-import { HealthController } from '../../../libs/core/src/health/health.controller.js';
-import { DomainModule } from '../../../libs/domain/src/domain.module.js';
-import { WorkerModule } from '../../worker/src/worker.module.js';
+import { type AppConfig, type Clock, CoreModule, HealthController } from '#core';
+import { DomainModule } from '#domain';
+import { WorkerModule } from '#worker';
 import { AgenciesController } from './agencies/agencies.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';

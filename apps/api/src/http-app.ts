@@ -3,13 +3,9 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { answerClientErrors } from '../../../libs/core/src/http/client-error.js';
-import { CarryRequestId } from '../../../libs/core/src/http/carry-request-id.interceptor.js';
-import { DomainError } from '../../../libs/core/src/http/domain-error.js';
+import { answerClientErrors, CarryRequestId, DomainError, ProblemFilter, sendProblem, toProblem, unsafeInputErrors } from '#core';
 import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
 import { createOpenApiDocument } from './openapi-document.js';
-import { ProblemFilter, sendProblem, toProblem } from '../../../libs/core/src/http/problem.filter.js';
-import { unsafeInputErrors } from '../../../libs/core/src/http/safe-input.js';
 
 export const BODY_LIMIT = '256kb';
 

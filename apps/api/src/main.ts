@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { bootstrap, type Role } from '../../../libs/core/src/bootstrap/bootstrap.js';
+import { bootstrap, type Role } from '#core';
 import { AppModule } from './app.module.js';
 import { configureHttpApp } from './http-app.js';
 

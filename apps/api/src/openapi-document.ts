@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { parseConfig } from '../../../libs/core/src/config/config.schema.js';
-import { responseComponents } from '../../../libs/core/src/http/response-schemas.js';
+import { parseConfig, responseComponents } from '#core';
 import { AppModule } from './app.module.js';
 
 /**

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { bootstrap } from '../../../libs/core/src/bootstrap/bootstrap.js';
-import { WorkerMetricsModule } from '../../../libs/core/src/metrics/worker-metrics.module.js';
+import { bootstrap, WorkerMetricsModule } from '#core';
 import { WorkerModule } from './worker.module.js';
 
 /** The standalone worker: the processors, and `GET /metrics` on WORKER_METRICS_PORT when set. */

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { AppConfig } from '../../../libs/core/src/config/config.schema.js';
-import { CoreModule } from '../../../libs/core/src/core.module.js';
-import { DomainModule } from '../../../libs/domain/src/domain.module.js';
+import { type AppConfig, CoreModule } from '#core';
+import { DomainModule } from '#domain';
 import { Housekeeping } from './housekeeping/housekeeping.service.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
 import { Reconciler } from './reconciler/reconciler.service.js';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { SQL_STATE, sqlStateOf } from '../../core/src/database/sql-state.js';
+import { SQL_STATE, sqlStateOf } from '#core';
 
 /** A connection or a transaction: repositories take either, so callers decide the unit of work. */
 export type Db = EntityManager;

@@ -9,3 +9,4 @@ export * from './compile.js';
 export * from './engine.js';
 export * from './validator.js';
 export * from './mermaid.js';
+export * from './validator-path.js';

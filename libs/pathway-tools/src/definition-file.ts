@@ -1,4 +1,4 @@
-import type { PathwayDefinition } from '../../engine/src/types.js';
+import type { PathwayDefinition } from '#engine';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

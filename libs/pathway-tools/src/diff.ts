@@ -1,4 +1,4 @@
-import type { PathwayDefinition, TaskSpec } from '../../engine/src/types.js';
+import type { PathwayDefinition, TaskSpec } from '#engine';
 import { normalise, sameJson, showValue, type JsonValue } from './json-value.js';
 import { buildStateTree, type StateNodeView, type StateTree, type TransitionView } from './state-tree.js';
 

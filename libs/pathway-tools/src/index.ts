@@ -6,3 +6,4 @@ export * from './migration-plan.js';
 export * from './migration-snapshot.js';
 export { buildStateTree, leafIdsOfValue, valueOfLeafIds, type StateNodeView, type StateTree } from './state-tree.js';
 export { definitionFile } from './definition-file.js';
+export * from './json-value.js';

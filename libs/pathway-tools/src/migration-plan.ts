@@ -1,6 +1,4 @@
-import { addDuration } from '../../engine/src/duration.js';
-import { computeDueAt } from '../../engine/src/schedule.js';
-import type { PathwayDefinition, TaskSpec } from '../../engine/src/types.js';
+import { addDuration, computeDueAt, type PathwayDefinition, type TaskSpec } from '#engine';
 import { sameJson } from './json-value.js';
 import {
   buildStateTree,

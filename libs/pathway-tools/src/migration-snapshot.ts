@@ -1,5 +1,4 @@
-import type { CompiledPathway } from '../../engine/src/compile.js';
-import type { PersistedSnapshot } from '../../engine/src/types.js';
+import type { CompiledPathway, PersistedSnapshot } from '#engine';
 
 /**
  * A persisted XState snapshot of `to` standing in `stateValue`, for an instance that a migration

@@ -1,4 +1,4 @@
-import type { MachineJson, PathwayDefinition, TaskSpec, TransitionMeta } from '../../engine/src/types.js';
+import type { MachineJson, PathwayDefinition, TaskSpec, TransitionMeta } from '#engine';
 
 /**
  * A read-only view of a definition's machine JSON as a flat list of states, so the diff, the

@@ -1,7 +1,4 @@
-import { isValidDuration } from '../../engine/src/duration.js';
-import type { PathwayDefinition, ValidationError } from '../../engine/src/types.js';
-import { validateDefinition } from '../../engine/src/validator.js';
-import { childPath } from '../../engine/src/validator-path.js';
+import { childPath, isValidDuration, type PathwayDefinition, validateDefinition, type ValidationError } from '#engine';
 
 export interface StatelyImportOptions {
   /** Pathway key; defaults to the machine id, made URL-safe. */

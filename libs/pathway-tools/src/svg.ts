@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { PathwayDefinition } from '../../engine/src/types.js';
+import type { PathwayDefinition } from '#engine';
 import { buildStateTree, resolveTarget, type StateTree, type TransitionView } from './state-tree.js';
 
 export interface RenderSvgOptions {

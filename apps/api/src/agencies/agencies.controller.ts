@@ -1,10 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
-import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
-import { AgencyService } from '../../../../libs/domain/src/identity/agency.service.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { ZodPipe, zodBody } from '#core';
+import { type Actor, AGENCY_KINDS, AgencyService } from '#domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds.js';
+import { AGENCY_KINDS } from '#domain';
 import { named } from '../common/openapi.js';
 import { id, timestamp } from '../common/responses.js';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import { AuditService } from '../../../../libs/domain/src/audit/audit.service.js';
+import { zodQuery } from '#core';
+import { AuditService } from '#domain';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination, uuid } from '../common/schemas.js';

@@ -1,14 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
+import { DomainError, zodBody } from '#core';
 import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
-import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
-import { SessionService } from '../../../../libs/domain/src/identity/session.service.js';
-import { SsoService } from '../../../../libs/domain/src/identity/sso.service.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { type Actor, IdentityService, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, SessionService, SsoService } from '#domain';
 import { ApiProblems, ApiZodBody, ApiZodOk } from '../common/openapi.js';
 import { CurrentActor, Public, type AuthedRequest } from './auth.decorators.js';
 import { AuthConfig, CurrentUser, LoginResponse, SsoLoginResponse, TokenPair } from './auth.responses.js';

@@ -1,8 +1,8 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Actor, UserRole } from '../../../../libs/domain/src/identity/actor.js';
+import type { Actor, UserRole } from '#domain';
 
-export { Public, PUBLIC_ROUTE } from '../../../../libs/core/src/http/public.decorator.js';
+export { Public, PUBLIC_ROUTE } from '#core';
 export const REQUIRED_ROLES = 'convene:roles';
 
 /** The caller needs at least one of these roles (403 otherwise). */

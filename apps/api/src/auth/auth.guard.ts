@@ -1,8 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
-import type { UserRole } from '../../../../libs/domain/src/identity/actor.js';
+import { DomainError } from '#core';
+import { IdentityService, type UserRole } from '#domain';
 import { PUBLIC_ROUTE, REQUIRED_ROLES, type AuthedRequest } from './auth.decorators.js';
 
 /** Every route needs a valid bearer token unless marked @Public(); @Roles narrows further. */

@@ -1,11 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import { CaseService } from '../../../../libs/domain/src/cases/case.service.js';
-import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
+import { DomainError, zodBody, ZodPipe, zodQuery } from '#core';
+import { type Actor, CaseService, IdempotencyService } from '#domain';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';

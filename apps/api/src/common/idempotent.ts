@@ -1,8 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Db } from '../../../../libs/domain/src/db.js';
-import type { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
+import type { Db, IdempotencyService } from '#domain';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
 
 /** What makes a request replayable: who sent it, the `Idempotency-Key` they gave, and what they asked. */

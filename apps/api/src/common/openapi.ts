@@ -51,4 +51,4 @@ const PROBLEM_TEXT: Record<number, string> = {
 };
 
 
-export { ApiZodCreated, ApiZodOk, ApiZodResponse, named, responseComponents, responseSchemas } from '../../../../libs/core/src/http/response-schemas.js';
+export { ApiZodCreated, ApiZodOk, ApiZodResponse, named, responseComponents, responseSchemas } from '#core';

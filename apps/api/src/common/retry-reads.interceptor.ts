@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import { retry, throwError, timer, type Observable } from 'rxjs';
-import { isConnectionLoss } from '../../../../libs/core/src/database/connection-loss.js';
+import { isConnectionLoss } from '#core';
 
 const ATTEMPTS = 3;
 

@@ -1,14 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
-import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { isValidDuration, parseDuration } from '../../../../libs/engine/src/index.js';
+import { ZodPipe, zodBody } from '#core';
+import { type Actor, ConferenceService, IdempotencyService } from '#domain';
+import { isValidDuration, parseDuration } from '#engine';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
-import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { isoDateTime, shortText, uuid } from '../common/schemas.js';
 import { Conference, ConferenceList } from './conferences.responses.js';
 

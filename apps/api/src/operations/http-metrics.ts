@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { httpRequestDuration } from '../../../../libs/core/src/metrics/metrics.js';
+import { httpRequestDuration } from '#core';
 
 /** `route` label of requests no route matched: unknown paths (404) and errors before routing. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -1,9 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { bearerToken, isMetricsToken } from '../../../../libs/core/src/metrics/metrics-token.js';
-import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
+import { APP_CONFIG, type AppConfig, bearerToken, DomainError, isMetricsToken } from '#core';
+import { IdentityService } from '#domain';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
 
 /**

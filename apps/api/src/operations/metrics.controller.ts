@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../../../libs/core/src/http/public.decorator.js';
-import { MetricsCollector } from '../../../../libs/core/src/metrics/metrics-collector.js';
+import { MetricsCollector, Public } from '#core';
 import { ApiProblems } from '../common/openapi.js';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 

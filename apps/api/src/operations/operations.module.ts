@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MetricsCollector } from '../../../../libs/core/src/metrics/metrics-collector.js';
+import { MetricsCollector } from '#core';
 import { HttpMetrics } from './http-metrics.js';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MetricsController } from './metrics.controller.js';

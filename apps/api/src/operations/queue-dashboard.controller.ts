@@ -1,9 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { bearerToken } from '../../../../libs/core/src/metrics/metrics-token.js';
+import { APP_CONFIG, type AppConfig, bearerToken } from '#core';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiProblems } from '../common/openapi.js';
 import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, dashboardCookie } from './queue-dashboard.js';

@@ -4,13 +4,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { sendProblem } from '../../../../libs/core/src/http/problem.filter.js';
-import { problem } from '../../../../libs/core/src/http/problem.js';
-import { bearerToken } from '../../../../libs/core/src/metrics/metrics-token.js';
-import { ALL_QUEUES, QUEUE, type QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
-import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
-import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
+import { ALL_QUEUES, type AppConfig, bearerToken, problem, QUEUE, type QueueName, QueueService, sendProblem } from '#core';
+import { IdentityService } from '#domain';
 import { setMetricsRoute } from './http-metrics.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { PathwayMigrationService } from '../../../../libs/domain/src/pathways/pathway-migration.service.js';
+import { zodBody, zodQuery } from '#core';
+import { type Actor, PathwayMigrationService } from '#domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination, uuid } from '../common/schemas.js';

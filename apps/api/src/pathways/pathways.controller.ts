@@ -1,10 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { PathwayCatalog } from '../../../../libs/domain/src/pathways/pathway-catalog.service.js';
-import { PATHWAY_KEY } from '../../../../libs/domain/src/pathways/pathway-import.js';
+import { ZodPipe, zodBody, zodQuery } from '#core';
+import { type Actor, PATHWAY_KEY, PathwayCatalog } from '#domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { pagination } from '../common/schemas.js';

@@ -1,13 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe, zodBody, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { TaskService } from '../../../../libs/domain/src/tasks/task.service.js';
+import { ZodPipe, zodBody, zodQuery } from '#core';
+import { type Actor, IdempotencyService, TaskService } from '#domain';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
-import { IdempotencyService } from '../../../../libs/domain/src/idempotency/idempotency.service.js';
 import { pagination, uuid } from '../common/schemas.js';
 import { Task, TaskList } from './tasks.responses.js';
 

@@ -1,9 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe, zodQuery } from '../../../../libs/core/src/http/zod.pipe.js';
-import type { Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { CaseActivityService } from '../../../../libs/domain/src/timeline/case-activity.service.js';
+import { ZodPipe, zodQuery } from '#core';
+import { type Actor, CaseActivityService } from '#domain';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { uuid } from '../common/schemas.js';

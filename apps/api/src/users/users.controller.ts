@@ -1,12 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../libs/domain/src/identity/password-policy.js';
+import { DomainError, zodBody, ZodPipe } from '#core';
+import { type Actor, IdentityService, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES } from '#domain';
 import { z } from 'zod';
-import { ZodPipe, zodBody } from '../../../../libs/core/src/http/zod.pipe.js';
-import { USER_ROLES, type Actor } from '../../../../libs/domain/src/identity/actor.js';
-import { IdentityService } from '../../../../libs/domain/src/identity/identity.service.js';
 import { CurrentActor, Roles, type AuthedRequest } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
 import { shortText, uuid } from '../common/schemas.js';

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../../../libs/notifications/src/index.js';
+import { backoffDelay } from '#notifications';
 
 const DEFAULT_BASE_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { ConferenceService } from '../../../../libs/domain/src/conferences/conference.service.js';
+import { APP_CONFIG, type AppConfig } from '#core';
+import { ConferenceService } from '#domain';
 import {
   conferenceTitleIn,
   createMailer,
@@ -17,7 +16,7 @@ import {
   type MailAttachment,
   type Mailer,
   type NotificationKind,
-} from '../../../../libs/notifications/src/index.js';
+} from '#notifications';
 import { deliveryTiming } from './delivery-backoff.js';
 import type { AttemptOutcome, DeliveryRow } from './delivery-store.js';
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DeliveryRepository, type AttemptOutcome, type DeliveryToSend } from '../../../../libs/domain/src/notifications/delivery.repository.js';
-import { SECRET_ROTATION_HOURS } from '../../../../libs/domain/src/identity/agency.service.js';
+import { type AttemptOutcome, DeliveryRepository, type DeliveryToSend, SECRET_ROTATION_HOURS } from '#domain';
 
 /** One delivery with what sending it needs: the notification, its agency and the case reference. */
 export type DeliveryRow = DeliveryToSend;

@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import { backoffDelay } from '../../../../libs/notifications/src/index.js';
-import { deliveriesTotal } from '../../../../libs/core/src/metrics/metrics.js';
-import { DELIVERY_MAX_ATTEMPTS } from '../../../../libs/domain/src/notifications/delivery-policy.js';
+import { APP_CONFIG, type AppConfig, deliveriesTotal, type JobPayloads, QUEUE } from '#core';
+import { backoffDelay } from '#notifications';
+import { DELIVERY_MAX_ATTEMPTS } from '#domain';
 import { DeliveryFailed, deliveryBackoffStrategy, deliveryTiming } from './delivery-backoff.js';
 import { DeliverySender } from './delivery-sender.service.js';
 import { DeliveryStore } from './delivery-store.js';

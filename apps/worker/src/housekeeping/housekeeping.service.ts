@@ -1,10 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AuthThrottleRepository } from '../../../../libs/domain/src/identity/auth-throttle.repository.js';
-import { LoginAttemptRepository } from '../../../../libs/domain/src/identity/login-attempt.repository.js';
-import { IdempotencyRepository } from '../../../../libs/domain/src/idempotency/idempotency.repository.js';
-import { OutboxRepository } from '../../../../libs/domain/src/outbox/outbox.repository.js';
+import { AuthThrottleRepository, IdempotencyRepository, LoginAttemptRepository, OutboxRepository } from '#domain';
 
 const EVERY_MS = 60 * 60 * 1000;
 

@@ -1,6 +1,5 @@
 import type { BackoffStrategy, Job } from 'bullmq';
-import type { JobName, JobNameOf, JobPayloads } from '../../../../libs/core/src/queue/job-catalog.js';
-import type { QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
+import type { JobName, JobNameOf, JobPayloads, QueueName } from '#core';
 
 /** What a handler gets besides its validated payload. */
 export interface JobContext {

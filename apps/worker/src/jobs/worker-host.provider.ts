@@ -1,6 +1,6 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
+import { QueueService } from '#core';
 import { DeliveryProcessor } from '../deliveries/delivery.processor.js';
 import { ReminderProcessor } from '../reminders/reminder.processor.js';
 import { TimerProcessor } from '../timers/timer.processor.js';

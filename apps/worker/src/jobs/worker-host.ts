@@ -2,10 +2,7 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
-import { RequestContext, saneRequestId } from '../../../../libs/core/src/logging/request-context.js';
-import { JOBS, jobSchema } from '../../../../libs/core/src/queue/job-catalog.js';
-import type { AnyWorker, QueueConnection } from '../../../../libs/core/src/queue/queue-backend.js';
-import type { QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
+import { type AnyWorker, JOBS, jobSchema, type QueueConnection, type QueueName, RequestContext, saneRequestId } from '#core';
 import type { JobHandler, JobHandlers, QueueRegistration } from './job-handlers.js';
 
 /** A job name fit for a log line (names come from whoever added the job). */

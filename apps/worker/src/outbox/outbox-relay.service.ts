@@ -1,14 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '../../../../libs/core/src/clock/clock.js';
+import { APP_CONFIG, type AppConfig, Clock, JOB_QUEUE, type JobName, type QueueName, QueueService } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
-import { JOB_QUEUE, type JobName, type QueueName } from '../../../../libs/core/src/queue/queue-registry.js';
-import { JOB_OPTIONS } from '../../../../libs/domain/src/outbox/outbox.js';
-import { OutboxRepository, type PendingOutboxRow } from '../../../../libs/domain/src/outbox/outbox.repository.js';
+import { JOB_OPTIONS, OutboxRepository, type PendingOutboxRow } from '#domain';
 
 const BATCH = 200;
 const POLL_MS = 1000;

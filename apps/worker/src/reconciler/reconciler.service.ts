@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '../../../../libs/core/src/clock/clock.js';
+import { APP_CONFIG, type AppConfig, Clock, JOB_QUEUE, type JobName, type JobPayloads, QueueService, reconcilerRepairs } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { reconcilerRepairs } from '../../../../libs/core/src/metrics/metrics.js';
-import { QueueService } from '../../../../libs/core/src/queue/queue.service.js';
-import { JOB_QUEUE, type JobName, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import type { Db } from '../../../../libs/domain/src/db.js';
-import { JOB_OPTIONS, deliveryJobId, reminderJobId, timerJobId } from '../../../../libs/domain/src/outbox/outbox.js';
-import { DeliveryRepository } from '../../../../libs/domain/src/notifications/delivery.repository.js';
-import { ReconcileRepository } from '../../../../libs/domain/src/reconcile/reconcile.repository.js';
-import { ReminderRepository } from '../../../../libs/domain/src/reminders/reminder.repository.js';
+import { type Db, deliveryJobId, DeliveryRepository, JOB_OPTIONS, ReconcileRepository, reminderJobId, ReminderRepository, timerJobId } from '#domain';
 
 export type RepairKind = 'timer' | 'reminder' | 'delivery';
 export type Repairs = Record<RepairKind, number>;

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import { ReminderDispatcher, type DispatchOutcome } from '../../../../libs/domain/src/reminders/reminder-dispatcher.js';
+import { APP_CONFIG, type AppConfig, type JobPayloads, QUEUE } from '#core';
+import { ReminderDispatcher, type DispatchOutcome } from '#domain';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
 
 /**

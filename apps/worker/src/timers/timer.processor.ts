@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../../../libs/core/src/config/config.module.js';
-import type { AppConfig } from '../../../../libs/core/src/config/config.schema.js';
-import { QUEUE, type JobPayloads } from '../../../../libs/core/src/queue/queue-registry.js';
-import { DomainError } from '../../../../libs/core/src/http/domain-error.js';
-import { InstanceService } from '../../../../libs/domain/src/instances/instance.service.js';
+import { APP_CONFIG, type AppConfig, DomainError, type JobPayloads, QUEUE } from '#core';
+import { InstanceService } from '#domain';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+import { DomainError } from '#core';
 import type { Db } from '../db.js';
 import { CaseRepository, type SqlCondition } from '../cases/case.repository.js';
 import { AccessRepository } from './access.repository.js';

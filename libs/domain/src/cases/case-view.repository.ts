@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../../../engine/src/index.js';
+import type { TaskSpec } from '#engine';
 import { many, type Db } from '../db.js';
 import type { SqlCondition } from './case.repository.js';
 

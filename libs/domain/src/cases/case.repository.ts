@@ -1,4 +1,4 @@
-import type { DeliveryHours } from '../../../engine/src/index.js';
+import type { DeliveryHours } from '#engine';
 import { many, one, single, type Db } from '../db.js';
 
 export type KeyDates = Record<string, string | null>;

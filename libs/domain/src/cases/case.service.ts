@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../core/src/clock/clock.js';
+import { Clock, DomainError } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
-import type { PathwayEvent } from '../../../engine/src/index.js';
+import type { PathwayEvent } from '#engine';
 import type { Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService } from '../access/access.service.js';

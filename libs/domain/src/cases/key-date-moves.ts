@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../../core/src/config/config.module.js';
-import type { AppConfig } from '../../../core/src/config/config.schema.js';
-import { computeDueAt, type DueSpec } from '../../../engine/src/index.js';
+import { APP_CONFIG, type AppConfig } from '#core';
+import { computeDueAt, type DueSpec } from '#engine';
 import type { Db } from '../db.js';
 import { TaskRepository } from '../tasks/task.repository.js';
 import { CaseViewRepository } from './case-view.repository.js';

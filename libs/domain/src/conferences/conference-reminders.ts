@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { addDuration, isWorkingDay, parseDuration } from '../../../engine/src/index.js';
+import { addDuration, isWorkingDay, parseDuration } from '#engine';
 import type { PlannedReminder } from '../reminders/reminder-writer.js';
 
 /** Reminders before a conference when the case manager names none: one day before, to each invitee. */

@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../../../core/src/clock/clock.js';
-import { APP_CONFIG } from '../../../core/src/config/config.module.js';
-import type { AppConfig } from '../../../core/src/config/config.schema.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
-import { conferenceInvite, conferenceTitleIn, openLinkLabel } from '../../../notifications/src/index.js';
-import type { TaskSpec } from '../../../engine/src/index.js';
+import { APP_CONFIG, type AppConfig, Clock, DomainError } from '#core';
+import { conferenceInvite, conferenceTitleIn, openLinkLabel } from '#notifications';
+import type { TaskSpec } from '#engine';
 import { transaction, type Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+import { DomainError } from '#core';
 import type { Db } from '../db.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../../core/src/config/config.module.js';
-import type { AppConfig } from '../../../core/src/config/config.schema.js';
-import type { DeliveryHours } from '../../../engine/src/index.js';
+import { APP_CONFIG, type AppConfig, DomainError } from '#core';
+import type { DeliveryHours } from '#engine';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
 import { isUniqueViolation, transaction } from '../db.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from './actor.js';

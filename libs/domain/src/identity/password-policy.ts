@@ -1,4 +1,4 @@
-import { DomainError, type FieldError } from '../../../core/src/http/domain-error.js';
+import { DomainError, type FieldError } from '#core';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 200;

@@ -1,4 +1,4 @@
-import type { EngineFacts } from '../../../engine/src/index.js';
+import type { EngineFacts } from '#engine';
 import type { Db } from '../db.js';
 import { FactsRepository } from './facts.repository.js';
 

@@ -1,4 +1,4 @@
-import type { PersistedSnapshot } from '../../../engine/src/index.js';
+import type { PersistedSnapshot } from '#engine';
 import { many, one, single, type Db } from '../db.js';
 
 /** A running (or finished) pathway on a case: `pathway_instances`. */

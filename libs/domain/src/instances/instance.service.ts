@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../../core/src/clock/clock.js';
-import { APP_CONFIG } from '../../../core/src/config/config.module.js';
-import type { AppConfig } from '../../../core/src/config/config.schema.js';
+import { APP_CONFIG, type AppConfig, Clock, DomainError, QUEUE, secondsLate, timerLateness } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -14,10 +12,7 @@ import {
   type Effect,
   type PathwayEvent,
   type StepResult,
-} from '../../../engine/src/index.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
-import { QUEUE } from '../../../core/src/queue/queue-registry.js';
-import { secondsLate, timerLateness } from '../../../core/src/metrics/metrics.js';
+} from '#engine';
 import type { Actor } from '../identity/actor.js';
 import type { Db } from '../db.js';
 import { enqueue, timerJobId } from '../outbox/outbox.js';

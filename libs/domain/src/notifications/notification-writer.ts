@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../../core/src/config/config.module.js';
-import type { AppConfig } from '../../../core/src/config/config.schema.js';
+import { APP_CONFIG, type AppConfig } from '#core';
 import type { Db } from '../db.js';
 import { deliveryJobId, enqueue, type OutboxMessage } from '../outbox/outbox.js';
 import { DeliveryRepository } from './delivery.repository.js';

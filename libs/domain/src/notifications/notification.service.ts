@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+import { DomainError } from '#core';
 import { transaction } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';

@@ -1,6 +1,5 @@
 import type { Db } from '../db.js';
-import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName } from '../../../core/src/queue/queue-registry.js';
-import { withRequestId } from '../../../core/src/queue/job-catalog.js';
+import { JOB_QUEUE, jobId as makeJobId, type JobName, type JobPayloads, type QueueName, withRequestId } from '#core';
 import { OutboxRepository } from './outbox.repository.js';
 import { DELIVERY_JOB_OPTIONS } from '../notifications/delivery-policy.js';
 

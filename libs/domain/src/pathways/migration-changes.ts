@@ -1,6 +1,5 @@
-import { addDuration, computeDueAt, isValidDuration, type PathwayDefinition, type TaskSpec } from '../../../engine/src/index.js';
-import { buildStateTree, planMigration, type MigrationPlan, type TimerKept, type TimerToSet } from '../../../pathway-tools/src/index.js';
-import { sameJson } from '../../../pathway-tools/src/json-value.js';
+import { addDuration, computeDueAt, isValidDuration, type PathwayDefinition, type TaskSpec } from '#engine';
+import { buildStateTree, type MigrationPlan, planMigration, sameJson, type TimerKept, type TimerToSet } from '#pathway-tools';
 import type { InstanceHoldings, OpenTaskRow } from './migration-instance-state.js';
 import type { MigrationReminderToCancel, MigrationTaskKept, MigrationTaskToClose, MigrationTaskToOpen, MigrationTimerToCancel } from './migration-types.js';
 

@@ -1,4 +1,4 @@
-import type { StateMappingEntry, TaskToClose, TaskToOpen, TimerKept, TimerToCancel, TimerToSet } from '../../../pathway-tools/src/index.js';
+import type { StateMappingEntry, TaskToClose, TaskToOpen, TimerKept, TimerToCancel, TimerToSet } from '#pathway-tools';
 
 /** What an administrator asks for: which instances move from which version to which, and how states map. */
 export interface MigrationRequest {

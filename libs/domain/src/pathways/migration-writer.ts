@@ -1,7 +1,6 @@
-import type { CompiledPathway, PathwayDefinition } from '../../../engine/src/index.js';
-import { buildSnapshotFor, buildStateTree } from '../../../pathway-tools/src/index.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
-import { QUEUE } from '../../../core/src/queue/queue-registry.js';
+import type { CompiledPathway, PathwayDefinition } from '#engine';
+import { buildSnapshotFor, buildStateTree } from '#pathway-tools';
+import { DomainError, QUEUE } from '#core';
 import type { CaseContext } from '../cases/case-context.js';
 import { CaseEventRepository } from '../cases/case-event.repository.js';
 import type { Db } from '../db.js';

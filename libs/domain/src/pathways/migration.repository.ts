@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../../../engine/src/index.js';
+import type { TaskSpec } from '#engine';
 import { many, type Db } from '../db.js';
 
 // NOTE (issue #12): the writes below touch `tasks`, `timers` and `reminders`, whose owners are

@@ -8,9 +8,9 @@ import {
   validateDefinition,
   type CompiledPathway,
   type PathwayDefinition,
-} from '../../../engine/src/index.js';
-import { definitionFile, diffDefinitions, formatDiff, renderSvg } from '../../../pathway-tools/src/index.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+} from '#engine';
+import { definitionFile, diffDefinitions, formatDiff, renderSvg } from '#pathway-tools';
+import { DomainError } from '#core';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../identity/actor.js';
 import { transaction, type Db } from '../db.js';

@@ -1,5 +1,5 @@
-import { importStatelyMachine } from '../../../pathway-tools/src/index.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+import { importStatelyMachine } from '#pathway-tools';
+import { DomainError } from '#core';
 
 /** A pathway key: lowercase letters, digits and dashes, starting with a letter. */
 export const PATHWAY_KEY = /^[a-z][a-z0-9-]{1,62}$/;

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../../../core/src/clock/clock.js';
+import { Clock, DomainError, isConcurrencyFailure } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { CompiledPathway, PathwayDefinition } from '../../../engine/src/index.js';
-import { DomainError } from '../../../core/src/http/domain-error.js';
-import { isConcurrencyFailure } from '../../../core/src/database/sql-state.js';
+import type { CompiledPathway, PathwayDefinition } from '#engine';
 import { AuditService } from '../audit/audit.service.js';
 import { loadCaseContext } from '../cases/case-context.js';
 import { transaction, type Db } from '../db.js';

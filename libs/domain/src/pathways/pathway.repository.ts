@@ -1,4 +1,4 @@
-import type { PathwayDefinition } from '../../../engine/src/index.js';
+import type { PathwayDefinition } from '#engine';
 import { many, one, type Db } from '../db.js';
 
 export type VersionStatus = 'draft' | 'published' | 'retired';

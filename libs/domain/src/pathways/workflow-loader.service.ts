@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
+import { DomainError } from '#core';
 import { transaction } from '../db.js';
 import { PathwayRepository } from './pathway.repository.js';
 import { PathwayCatalog, checksumOf } from './pathway-catalog.service.js';

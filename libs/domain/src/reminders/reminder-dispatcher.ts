@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../../../core/src/clock/clock.js';
+import { Clock, reminderLateness, secondsLate } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { reminderLateness, secondsLate } from '../../../core/src/metrics/metrics.js';
 import type { Db } from '../db.js';
 import { conferenceTitle } from '../conferences/conference-title.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { nextDeliveryTime, reminderSchedule, type TaskSpec } from '../../../engine/src/index.js';
-import { QUEUE } from '../../../core/src/queue/queue-registry.js';
+import { nextDeliveryTime, reminderSchedule, type TaskSpec } from '#engine';
+import { QUEUE } from '#core';
 import type { Db } from '../db.js';
 import { enqueue, reminderJobId, type OutboxMessage } from '../outbox/outbox.js';
 import { agenciesWithRole, type CaseContext } from '../cases/case-context.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TaskSpec } from '../../../engine/src/index.js';
+import type { TaskSpec } from '#engine';
 import type { Db } from '../db.js';
 import { agenciesWithRole, type CaseContext } from '../cases/case-context.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';

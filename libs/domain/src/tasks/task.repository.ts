@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../../../engine/src/index.js';
+import type { TaskSpec } from '#engine';
 import { many, one, single, type Db } from '../db.js';
 
 /** A task as the API shows it; `status` is `overdue` for an open task past its due date. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../core/src/clock/clock.js';
+import { Clock, DomainError } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../core/src/http/domain-error.js';
 import { transaction, type Db } from '../db.js';
 import { hasRole, type Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';

@@ -1,5 +1,5 @@
 import { Duration } from 'luxon';
-import { isValidDuration, parseDuration } from '../../../engine/src/index.js';
+import { isValidDuration, parseDuration } from '#engine';
 import { PHRASEBOOKS, resolveLocale, type SupportedLocale } from '../templates.js';
 import { WHY } from './why-phrases.js';
 
