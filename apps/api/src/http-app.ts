@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { answerClientErrors, CarryRequestId, DomainError, ProblemFilter, sendProblem, toProblem, unsafeInputErrors } from '#core';
+import { answerClientErrors, APP_CONFIG, CarryRequestId, DomainError, ProblemFilter, sendProblem, toProblem, unsafeInputErrors, type AppConfig } from '#core';
 import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
 import { createOpenApiDocument } from './openapi-document.js';
 
@@ -52,7 +52,7 @@ const API_PREFIXES = ['/api', '/docs', '/health', '/metrics', '/admin/queues'];
  * any other GET that asks for HTML (client-side routes such as /cases/123).
  */
 function serveWebApp(app: NestExpressApplication): void {
-  const dist = path.resolve(process.env.WEB_DIST ?? path.join(process.cwd(), 'apps', 'web', 'dist'));
+  const dist = app.get<AppConfig>(APP_CONFIG).webDist;
   const index = path.join(dist, 'index.html');
   const files = express.static(dist, { index: false, maxAge: '1h' });
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -34,4 +34,16 @@ describe('configuration', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).not.toContain('secret-host');
   });
+
+  it('reads delivery timing, the web build and the workflows folder through the schema', () => {
+    const defaults = parseConfig({}, '/srv/convene');
+    expect(defaults.delivery).toEqual({ backoffBaseMs: 5000, timeoutMs: 10000 });
+    expect(defaults.webDist).toBe('/srv/convene/apps/web/dist');
+    expect(defaults.workflowsDir).toBe('/srv/convene/workflows');
+    const set = parseConfig({ DELIVERY_BACKOFF_BASE_MS: '40', DELIVERY_TIMEOUT_MS: '1000', WEB_DIST: 'build/web', WORKFLOWS_DIR: '/etc/convene/pathways' }, '/srv/convene');
+    expect(set.delivery).toEqual({ backoffBaseMs: 40, timeoutMs: 1000 });
+    expect(set.webDist).toBe('/srv/convene/build/web');
+    expect(set.workflowsDir).toBe('/etc/convene/pathways');
+    expect(() => parseConfig({ DELIVERY_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
+  });
 });

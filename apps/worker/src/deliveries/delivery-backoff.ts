@@ -1,25 +1,5 @@
 import { backoffDelay } from '#notifications';
 
-const DEFAULT_BASE_MS = 5_000;
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-const positive = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
-};
-
-/**
- * Delivery timing knobs, read from the environment at start: `DELIVERY_BACKOFF_BASE_MS` (first
- * retry waits up to this long, doubling each time, default 5 s) and `DELIVERY_TIMEOUT_MS` (how long
- * a webhook receiver may take to answer, default 10 s). Tests shorten both.
- */
-export function deliveryTiming(env: NodeJS.ProcessEnv = process.env): { baseMs: number; timeoutMs: number } {
-  return {
-    baseMs: positive(env.DELIVERY_BACKOFF_BASE_MS, DEFAULT_BASE_MS),
-    timeoutMs: positive(env.DELIVERY_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
-  };
-}
-
 /** A failed attempt that should be retried after `retryDelayMs` (already recorded on the delivery row). */
 export class DeliveryFailed extends Error {
   constructor(

@@ -17,7 +17,6 @@ import {
   type Mailer,
   type NotificationKind,
 } from '#notifications';
-import { deliveryTiming } from './delivery-backoff.js';
 import type { AttemptOutcome, DeliveryRow } from './delivery-store.js';
 
 /**
@@ -28,13 +27,14 @@ import type { AttemptOutcome, DeliveryRow } from './delivery-store.js';
 @Injectable()
 export class DeliverySender implements OnApplicationShutdown {
   private readonly mailer: Mailer;
-  private readonly timeoutMs = deliveryTiming().timeoutMs;
+  private readonly timeoutMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly conferences: ConferenceService,
   ) {
+    this.timeoutMs = config.delivery.timeoutMs;
     this.mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail'), from: config.mailFrom });
   }
 

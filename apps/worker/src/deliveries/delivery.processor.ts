@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, deliveriesTotal, type JobPayloads, QUEUE } from '#core';
 import { backoffDelay } from '#notifications';
 import { DELIVERY_MAX_ATTEMPTS } from '#domain';
-import { DeliveryFailed, deliveryBackoffStrategy, deliveryTiming } from './delivery-backoff.js';
+import { DeliveryFailed, deliveryBackoffStrategy } from './delivery-backoff.js';
 import { DeliverySender } from './delivery-sender.service.js';
 import { DeliveryStore } from './delivery-store.js';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
@@ -21,7 +21,6 @@ export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
 export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries> {
   readonly queue = QUEUE.deliveries;
   private readonly logger = new Logger(DeliveryProcessor.name);
-  private readonly baseMs = deliveryTiming().baseMs;
 
   constructor(
     private readonly store: DeliveryStore,
@@ -32,7 +31,7 @@ export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries
   registration(): QueueRegistration<typeof QUEUE.deliveries> {
     return {
       concurrency: this.config.workerConcurrency,
-      backoffStrategy: deliveryBackoffStrategy(this.baseMs),
+      backoffStrategy: deliveryBackoffStrategy(this.config.delivery.backoffBaseMs),
       handlers: { 'delivery.send': (payload) => this.send(payload) },
     };
   }
@@ -48,7 +47,7 @@ export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries
     }
     const attempt = delivery.attempts + 1;
     const last = attempt >= DELIVERY_MAX_ATTEMPTS;
-    const retryInMs = last ? null : backoffDelay(attempt, { baseMs: this.baseMs });
+    const retryInMs = last ? null : backoffDelay(attempt, { baseMs: this.config.delivery.backoffBaseMs });
     await this.store.failed(deliveryId, outcome, retryInMs);
     deliveriesTotal.inc({ channel: delivery.channel, outcome: last ? 'dead' : 'retried' });
     this.logger.warn(

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '#core';
+import { APP_CONFIG, DomainError, type AppConfig } from '#core';
 import { transaction } from '../db.js';
 import { PathwayRepository } from './pathway.repository.js';
 import { PathwayCatalog, checksumOf } from './pathway-catalog.service.js';
-
-export const WORKFLOWS_DIR = path.resolve(process.env.WORKFLOWS_DIR ?? path.join(process.cwd(), 'workflows'));
 
 /**
  * Loads `workflows/*.json` at start: a pathway that is not in the database becomes version 1,
@@ -23,10 +21,11 @@ export class WorkflowLoader implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly catalog: PathwayCatalog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.load(WORKFLOWS_DIR);
+    await this.load(this.config.workflowsDir);
   }
 
   async load(dir: string): Promise<Array<{ key: string; version: number; action: 'published' | 'draft' | 'unchanged' }>> {
