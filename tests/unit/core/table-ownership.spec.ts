@@ -27,7 +27,7 @@ describe('table ownership', () => {
     expect(repositories.length).toBeGreaterThan(0);
   });
 
-  it.each(tables)('%s is written by one repository at most', (table) => {
-    expect(writersOf(table).length).toBeLessThanOrEqual(1);
+  it.each(tables)('%s is written by exactly one repository', (table) => {
+    expect(writersOf(table)).toHaveLength(1);
   });
 });
