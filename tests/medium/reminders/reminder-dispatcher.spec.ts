@@ -65,7 +65,7 @@ describe('ReminderDispatcher (medium)', () => {
 
   it('a completed task is not reminded; an agency removed from the case is told nothing more', async () => {
     const done = await openReport();
-    await m.tx((tx) => m.get(TaskService).complete(tx, p.probationStaff, done.taskId, {}));
+    await m.get(TaskService).complete(p.probationStaff, done.taskId, {}, m.once);
     expect(await comesDue(done.reminders[1]!)).toBe('stale');
 
     const removed = await openReport();
@@ -78,9 +78,9 @@ describe('ReminderDispatcher (medium)', () => {
   it("a conference reminder goes before the meeting, and one whose job runs after the meeting started is skipped", async () => {
     const c = await makePartnershipCase(m.db, p);
     const scheduledAt = plus(T0, 3 * DAY);
-    const conference = await m.tx((tx) =>
-      m.get(ConferenceService).schedule(tx, p.manager, c.id, { scheduledAt: new Date(scheduledAt), reminders: ['-P1D', '-PT2H'] }),
-    );
+    const conference = await m
+      .get(ConferenceService)
+      .schedule(p.manager, c.id, { scheduledAt: new Date(scheduledAt), reminders: ['-P1D', '-PT2H'] }, m.once);
     const reminders = await remindersOf(m.db, { conferenceId: conference.id });
     // Every invitee (city, probation, police) is reminded a day and two hours before.
     expect(new Set(reminders.map((r) => r.dueAt))).toEqual(new Set([plus(scheduledAt, -DAY), plus(scheduledAt, -2 * HOUR)]));

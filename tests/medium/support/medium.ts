@@ -11,6 +11,7 @@ import { DatabaseModule } from '../../../libs/core/src/database/database.module.
 import { runMigrations } from '../../../libs/core/src/database/data-source.js';
 import type { Db } from '../../../libs/domain/src/db.js';
 import { DomainModule } from '../../../libs/domain/src/domain.module.js';
+import type { RunOnce } from '../../../libs/domain/src/idempotency/idempotency.service.js';
 import { TestClock } from '../../support/test-clock.js';
 
 /** Monday 3 March 2031, 08:00 UTC: every medium test starts the clock here unless it says otherwise. */
@@ -26,6 +27,8 @@ export interface Medium {
   get<T>(type: Type<T>): T;
   /** Runs `fn` in a transaction, as a use case's unit of work. */
   tx<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** A use case's `RunOnce` without an Idempotency-Key: the work in one transaction. */
+  once: RunOnce;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startMedium(opts: { clock?: TestClock; env?: Record<string
     clock,
     get: (type) => module.get(type),
     tx: (fn) => db.transaction(fn),
+    once: (work) => db.transaction(work),
     close: () => module.close(),
   };
 }

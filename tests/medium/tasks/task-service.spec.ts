@@ -36,7 +36,7 @@ describe('TaskService (medium)', () => {
   it('completing a task closes it, stops its reminders and lets the pathway move on', async () => {
     const { caseId, instanceId, taskId } = await openReport();
     m.clock.advance('P1D');
-    const done = await m.tx((tx) => tasks.complete(tx, p.probationStaff, taskId, { outcome: 'submitted', note: 'attached' }));
+    const done = await tasks.complete(p.probationStaff, taskId, { outcome: 'submitted', note: 'attached' }, m.once);
     expect(done).toMatchObject({ id: taskId, status: 'done', outcome: 'submitted', note: 'attached' });
     expect((await remindersOf(m.db, { taskId })).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(await stateOf(instanceId)).toBe('assessed');
@@ -47,13 +47,13 @@ describe('TaskService (medium)', () => {
 
   it('a task is completed once; another agency cannot even see it; the case manager may complete it', async () => {
     const first = await openReport();
-    await m.tx((tx) => tasks.complete(tx, p.probationStaff, first.taskId, {}));
-    expect((await domainError(m.tx((tx) => tasks.complete(tx, p.probationStaff, first.taskId, { outcome: 'again' })))).code).toBe('conflict');
+    await tasks.complete(p.probationStaff, first.taskId, {}, m.once);
+    expect((await domainError(tasks.complete(p.probationStaff, first.taskId, { outcome: 'again' }, m.once))).code).toBe('conflict');
 
     const second = await openReport();
-    expect((await domainError(m.tx((tx) => tasks.complete(tx, p.policeStaff, second.taskId, {})))).code).toBe('not_found');
+    expect((await domainError(tasks.complete(p.policeStaff, second.taskId, {}, m.once))).code).toBe('not_found');
     expect((await tasksOf(m.db, second.caseId))[0]!.status).toBe('open');
-    const byManager = await m.tx((tx) => tasks.complete(tx, p.manager, second.taskId, {}));
+    const byManager = await tasks.complete(p.manager, second.taskId, {}, m.once);
     expect(byManager.status).toBe('done');
   });
 
@@ -80,7 +80,7 @@ describe('TaskService (medium)', () => {
     const { caseId, taskId } = await openReport();
     // Two and a half days in: the day-before reminder's moment has passed.
     m.clock.advance(2 * DAY + 12 * HOUR);
-    const moved = await m.tx((tx) => tasks.reassign(tx, p.manager, taskId, { agencyId: p.police.id, reason: 'probation on leave' }));
+    const moved = await tasks.reassign(p.manager, taskId, { agencyId: p.police.id, reason: 'probation on leave' }, m.once);
     expect(moved.assigneeAgencyId).toBe(p.police.id);
     expect((await remindersOf(m.db, { taskId }, 'pending')).map((r) => [r.kind, r.agencyId, r.dueAt])).toEqual([
       ['reminder', p.police.id, plus(T0, 3 * DAY)],

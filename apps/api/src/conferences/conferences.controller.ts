@@ -77,7 +77,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.schedule(tx, actor, id, body), () => this.conferences.list(actor, id));
+    return this.conferences.schedule(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Get('cases/:id/conferences')
@@ -121,7 +121,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409)
   @ApiIdempotent()
   cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.cancel(tx, actor, id, body), () => this.conferences.get(actor, id));
+    return this.conferences.cancel(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Post('conferences/:id/attendance')
@@ -132,7 +132,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.recordAttendance(tx, actor, id, body), () => this.conferences.get(actor, id));
+    return this.conferences.recordAttendance(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Post('conferences/:id/minutes')
@@ -143,7 +143,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.conferences.recordMinutes(tx, actor, id, body), () => this.conferences.get(actor, id));
+    return this.conferences.recordMinutes(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Get('conferences/:id/invite.ics')

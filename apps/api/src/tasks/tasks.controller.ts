@@ -64,7 +64,7 @@ export class TasksController {
   @ApiProblems(401, 404)
   @ApiIdempotent()
   acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.acknowledge(tx, actor, id), () => this.tasks.get(actor, id));
+    return this.tasks.acknowledge(actor, id, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Post(':id/complete')
@@ -75,7 +75,7 @@ export class TasksController {
   @ApiProblems(400, 401, 404, 409)
   @ApiIdempotent()
   complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.complete(tx, actor, id, body), () => this.tasks.get(actor, id));
+    return this.tasks.complete(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 
   @Patch(':id')
@@ -102,6 +102,6 @@ export class TasksController {
   @ApiZodOk(Task, { description: 'The task, with its new `assigneeAgencyId`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   reassign(@Param('id', taskId) id: string, @Body(zodBody(ReassignTask)) body: z.infer<typeof ReassignTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return once(this.idempotency, request, (tx) => this.tasks.reassign(tx, actor, id, body), () => this.tasks.get(actor, id));
+    return this.tasks.reassign(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
   }
 }

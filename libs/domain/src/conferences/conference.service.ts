@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig, Clock, DomainError } from '#core';
 import { conferenceInvite, conferenceTitleIn, openLinkLabel } from '#notifications';
 import type { TaskSpec } from '#engine';
 import { transaction, type Db } from '../db.js';
+import type { RunOnce } from '../idempotency/idempotency.service.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -66,7 +67,12 @@ export class ConferenceService {
     private readonly clock: Clock,
   ) {}
 
-  async schedule(tx: Db, actor: Actor, caseId: string, input: ScheduleConferenceInput) {
+  /** The use case: once per `Idempotency-Key`. */
+  schedule(actor: Actor, caseId: string, input: ScheduleConferenceInput, once: RunOnce) {
+    return once((tx) => this.scheduleIn(tx, actor, caseId, input), () => this.list(actor, caseId));
+  }
+
+  private async scheduleIn(tx: Db, actor: Actor, caseId: string, input: ScheduleConferenceInput) {
     await this.access.assertCase(tx, actor, caseId);
     this.access.assertCaseManager(actor);
     const ctx = (await loadCaseContext(tx, caseId, true))!;
@@ -185,7 +191,12 @@ export class ConferenceService {
    * `conference_changed` (its calendar file now says METHOD:CANCEL with a higher SEQUENCE), and the
    * case's `conferenceDate` moves to the next conference still ahead.
    */
-  async cancel(tx: Db, actor: Actor, conferenceId: string, input: { reason?: string } = {}) {
+  /** The use case: once per `Idempotency-Key`. */
+  cancel(actor: Actor, conferenceId: string, input: { reason?: string }, once: RunOnce) {
+    return once((tx) => this.cancelIn(tx, actor, conferenceId, input), () => this.get(actor, conferenceId));
+  }
+
+  private async cancelIn(tx: Db, actor: Actor, conferenceId: string, input: { reason?: string } = {}) {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') return this.view(tx, conferenceId);
@@ -225,7 +236,12 @@ export class ConferenceService {
   }
 
   /** Records whether an agency attended (or sent apologies); guards such as `quorumMet` are re-evaluated. */
-  async recordAttendance(tx: Db, actor: Actor, conferenceId: string, input: { agencyId: string; attended: boolean; apologies?: string }) {
+  /** The use case: once per `Idempotency-Key`. */
+  recordAttendance(actor: Actor, conferenceId: string, input: { agencyId: string; attended: boolean; apologies?: string }, once: RunOnce) {
+    return once((tx) => this.recordAttendanceIn(tx, actor, conferenceId, input), () => this.get(actor, conferenceId));
+  }
+
+  private async recordAttendanceIn(tx: Db, actor: Actor, conferenceId: string, input: { agencyId: string; attended: boolean; apologies?: string }) {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') throw new DomainError('conflict', 'The conference was cancelled');
@@ -254,7 +270,12 @@ export class ConferenceService {
    * task for its agency, with reminders. Recording again replaces text and decisions and adds the
    * new actions.
    */
-  async recordMinutes(tx: Db, actor: Actor, conferenceId: string, input: MinutesInput) {
+  /** The use case: once per `Idempotency-Key`. */
+  recordMinutes(actor: Actor, conferenceId: string, input: MinutesInput, once: RunOnce) {
+    return once((tx) => this.recordMinutesIn(tx, actor, conferenceId, input), () => this.get(actor, conferenceId));
+  }
+
+  private async recordMinutesIn(tx: Db, actor: Actor, conferenceId: string, input: MinutesInput) {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
     if (conf.status === 'cancelled') throw new DomainError('conflict', 'The conference was cancelled');

@@ -3,6 +3,7 @@ import { Clock, DomainError } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { transaction, type Db } from '../db.js';
+import type { RunOnce } from '../idempotency/idempotency.service.js';
 import { hasRole, type Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -49,7 +50,12 @@ export class TaskService {
     return this.find(this.ds.manager, actor, taskId);
   }
 
-  async acknowledge(tx: Db, actor: Actor, taskId: string) {
+  /** The use case: once per `Idempotency-Key` (a repeat answers the task as it is now). */
+  acknowledge(actor: Actor, taskId: string, once: RunOnce) {
+    return once((tx) => this.acknowledgeIn(tx, actor, taskId), () => this.get(actor, taskId));
+  }
+
+  private async acknowledgeIn(tx: Db, actor: Actor, taskId: string) {
     const task = await this.find(tx, actor, taskId, true);
     this.assertActs(actor, task);
     await TaskRepository.acknowledge(tx, taskId, actor.userId);
@@ -62,7 +68,12 @@ export class TaskService {
    * automatic (`always`) transition whose guard now passes is taken. Guarded events a case manager
    * sends become available; they do not fire by themselves.
    */
-  async complete(tx: Db, actor: Actor, taskId: string, input: { outcome?: string; note?: string }) {
+  /** The use case: once per `Idempotency-Key` (a repeat answers the task as it is now). */
+  complete(actor: Actor, taskId: string, input: { outcome?: string; note?: string }, once: RunOnce) {
+    return once((tx) => this.completeIn(tx, actor, taskId, input), () => this.get(actor, taskId));
+  }
+
+  private async completeIn(tx: Db, actor: Actor, taskId: string, input: { outcome?: string; note?: string }) {
     // The instance first, then the task: the order a pathway event locks them in.
     if (isUuid(taskId)) await InstanceRepository.lockOwnerOf(tx, { taskId });
     const task = await this.find(tx, actor, taskId, true);
@@ -106,7 +117,12 @@ export class TaskService {
    * A case manager hands a task to another agency of the case: every pending reminder and rung of
    * its ladder is cancelled, the new agency is told (`task_assigned`) and reminded from now on.
    */
-  async reassign(tx: Db, actor: Actor, taskId: string, input: { agencyId: string; reason?: string }) {
+  /** The use case: once per `Idempotency-Key` (a repeat answers the task as it is now). */
+  reassign(actor: Actor, taskId: string, input: { agencyId: string; reason?: string }, once: RunOnce) {
+    return once((tx) => this.reassignIn(tx, actor, taskId, input), () => this.get(actor, taskId));
+  }
+
+  private async reassignIn(tx: Db, actor: Actor, taskId: string, input: { agencyId: string; reason?: string }) {
     this.access.assertCaseManager(actor);
     const task = await this.lockOpen(tx, actor, taskId);
     if (!(await CaseParticipantRepository.takesPart(tx, task.caseId, input.agencyId))) {
