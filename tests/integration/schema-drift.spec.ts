@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../libs/core/src/database/data-source.js';
-import { schemaDiff, schemaSnapshot } from '../../libs/core/src/database/schema-snapshot.js';
+import { schemaDiff, schemaSnapshot } from '../../libs/core/src/database/catalog.repository.js';
 
 const SNAPSHOT = path.resolve('libs/core/src/database/schema.snapshot.txt');
 const server = process.env.DATABASE_URL;

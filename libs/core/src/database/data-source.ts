@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { CatalogRepository } from './catalog.repository.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
@@ -14,8 +15,7 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
   } as DataSourceOptions;
 }
 
-/** Advisory lock key for migrations ("convene" as a 32-bit number), so instances can start together. */
-export const MIGRATION_LOCK_KEY = 0x636f6e76;
+export { MIGRATION_LOCK_KEY } from './catalog.repository.js';
 
 /**
  * Applies pending migrations under a PostgreSQL advisory lock. Several instances may call this at
@@ -25,11 +25,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await CatalogRepository.lockMigrations(runner);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await CatalogRepository.unlockMigrations(runner).catch(() => undefined);
     await runner.release();
   }
 }

@@ -1,4 +1,19 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/** Advisory lock key for migrations ("convene" as a 32-bit number), so instances can start together. */
+export const MIGRATION_LOCK_KEY = 0x636f6e76;
+
+/** What the database layer asks PostgreSQL's catalog and lock manager: the migration lock and the schema snapshot. */
+export const CatalogRepository = {
+  async lockMigrations(runner: QueryRunner): Promise<void> {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  },
+
+  async unlockMigrations(runner: QueryRunner): Promise<void> {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  },
+};
+
 
 /**
  * The schema of the `public` schema as sorted text lines — tables and columns (type, nullability,
@@ -24,7 +39,8 @@ export async function schemaSnapshot(ds: DataSource): Promise<string[]> {
          FROM pg_constraint k
          JOIN pg_class c ON c.oid = k.conrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
-        WHERE c.relname <> 'typeorm_migrations'
+        -- PostgreSQL 18 also lists NOT NULL as constraints (contype 'n'); nullability is on the column line.
+        WHERE c.relname <> 'typeorm_migrations' AND k.contype <> 'n'
        UNION ALL
        SELECT 'index ' || pg_get_indexdef(i.indexrelid)
          FROM pg_index i
