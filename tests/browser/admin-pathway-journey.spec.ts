@@ -21,7 +21,7 @@ describe('journey: an administrator edits, validates and publishes a pathway ver
     definition.key = key;
     definition.title = title;
     definition.machine.id = key;
-    const created = await app.request('POST', `/api/pathways/${key}/versions`, { token, body: { definition } });
+    const created = await app.request<{ version: number }>('POST', `/api/pathways/${key}/versions`, { token, body: { definition } });
     expect(created.status).toBe(201);
     expect((await app.request('POST', `/api/pathways/${key}/versions/${created.body.version}/publish`, { token })).status).toBe(200);
     web = await serveWeb(app.url);
@@ -89,7 +89,7 @@ describe('journey: an administrator edits, validates and publishes a pathway ver
     await page.getByRole('button', { name: `Publish ${version}`, exact: true }).click();
     await page.getByRole('status').filter({ hasText: `Version ${version} is published.` }).waitFor();
     const token = await app.login(ADMIN.email, ADMIN.password);
-    const pathway = await app.request('GET', `/api/pathways/${key}`, { token });
+    const pathway = await app.request<{ publishedVersion: number | null }>('GET', `/api/pathways/${key}`, { token });
     expect(pathway.body.publishedVersion).toBe(version);
 
     // The dry run answers in a table or says nothing would be affected — never raw JSON.

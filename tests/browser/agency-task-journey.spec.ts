@@ -23,11 +23,11 @@ describe('journey: agency staff complete their task and the case manager sees th
       token: tokens.coordinator,
       body: {
         subject: { name: 'Alex Example' },
-        leadAgencyId: agencies.coordinator!.id,
+        leadAgencyId: agencies.coordinator.id,
         participants: [
-          { agencyId: agencies.coordinator!.id, role: 'coordinator' },
-          { agencyId: agencies.probation!.id, role: 'referrer' },
-          { agencyId: agencies.police!.id, role: 'police' },
+          { agencyId: agencies.coordinator.id, role: 'coordinator' },
+          { agencyId: agencies.probation.id, role: 'referrer' },
+          { agencyId: agencies.police.id, role: 'police' },
         ],
       },
     });
@@ -54,7 +54,7 @@ describe('journey: agency staff complete their task and the case manager sees th
     const { users } = partnership;
 
     // The case manager sees that accepting waits for the referrer.
-    await signIn(manager.page, users.coordinator!.email, PASSWORD);
+    await signIn(manager.page, users.coordinator.email, PASSWORD);
     await manager.page.goto(`/cases/${caseId}`);
     const accept = manager.page.getByRole('button', { name: 'Accept the referral' });
     await accept.waitFor();
@@ -64,7 +64,7 @@ describe('journey: agency staff complete their task and the case manager sees th
 
     // Probation staff land on their inbox and find the task there.
     const page = staff.page;
-    await signIn(page, users.probation!.email, PASSWORD);
+    await signIn(page, users.probation.email, PASSWORD);
     await page.waitForURL('**/inbox');
     await page.getByRole('heading', { level: 1, name: 'Task inbox' }).waitFor();
     const task = page.locator('li.task', { hasText: 'Send the referral details and chronology' });

@@ -40,7 +40,7 @@ describe('journey: a case manager takes a referral to an accepted case and sched
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'login');
 
-    await signIn(page, users.coordinator!.email, PASSWORD);
+    await signIn(page, users.coordinator.email, PASSWORD);
     await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
 
     // A new case: the city coordinates, police take part, probation referred the person.
@@ -50,11 +50,11 @@ describe('journey: a case manager takes a referral to an accepted case and sched
     await page.getByLabel('Name of the person').fill('Sam Example');
     await page.getByRole('button', { name: 'Add another agency' }).click();
     const police = page.getByRole('group', { name: 'Agency 2' });
-    await police.getByLabel('Agency', { exact: true }).selectOption({ label: agencies.police!.name });
+    await police.getByLabel('Agency', { exact: true }).selectOption({ label: agencies.police.name });
     expect(await police.getByLabel('Role in this case').inputValue()).toBe('police');
     await page.getByRole('button', { name: 'Add another agency' }).click();
     const referrer = page.getByRole('group', { name: 'Agency 3' });
-    await referrer.getByLabel('Agency', { exact: true }).selectOption({ label: agencies.probation!.name });
+    await referrer.getByLabel('Agency', { exact: true }).selectOption({ label: agencies.probation.name });
     await referrer.getByLabel('Role in this case').fill('referrer');
     expect(await page.getByLabel('Start pathway').inputValue()).toBe('referral');
     await page.getByRole('button', { name: 'Open the case' }).click();

@@ -34,12 +34,12 @@ describe('journey: a session outlives its short-lived access tokens', () => {
     await page.waitForURL('**/notifications');
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/notifications');
-    const now = (await page.evaluate('sessionStorage.getItem("convene.token")')) as string;
+    const now = await page.evaluate<string>('sessionStorage.getItem("convene.token")');
     expect(now).not.toBe(first);
     expect((await app.request('GET', '/api/auth/me', { token: now })).status).toBe(200);
 
     // A refresh answered 401 (here: the session ended elsewhere) signs the tab out cleanly.
-    const sid = JSON.parse(Buffer.from(now.split('.')[1]!, 'base64url').toString()).sid;
+    const { sid } = JSON.parse(Buffer.from(now.split('.')[1]!, 'base64url').toString()) as { sid: string };
     await app.db.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1`, [sid]);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Task inbox' }).click();
     await page.waitForURL('**/login**');
@@ -50,7 +50,7 @@ describe('journey: a session outlives its short-lived access tokens', () => {
     await page.goto('/account/password');
     await page.getByRole('heading', { name: 'Change your password' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const token = (await page.evaluate('sessionStorage.getItem("convene.token")')) as string;
+    const token = await page.evaluate<string>('sessionStorage.getItem("convene.token")');
     await signOut(page);
     await page.getByText('You have signed out.').waitFor();
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);

@@ -48,7 +48,7 @@ describe('journey: signing in with the organisation’s provider', () => {
     await page.waitForURL((url) => url.origin === app.url && url.pathname === '/inbox');
     await page.getByText('Signed in as probation user').waitFor();
     expect(page.url()).not.toContain('code=');
-    const token = (await page.evaluate('sessionStorage.getItem("convene.token")')) as string;
+    const token = await page.evaluate<string>('sessionStorage.getItem("convene.token")');
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

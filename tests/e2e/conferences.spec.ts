@@ -96,7 +96,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(conf).toMatchObject({ caseId: c.id, status: 'scheduled', sequence: 0, durationMinutes: 90, location: 'City hall, room 2' });
     expect(conf.agencyIds.sort()).toEqual([p.agencies.coordinator.id, p.agencies.probation.id, p.agencies.police.id].sort());
 
-    const invitations = await eventually(async () => {
+    const invitations = await eventually(() => {
       const got = receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_invitation');
       return got.length === 2 ? got : undefined;
     }, 5000, 'two webhook invitations');
@@ -104,7 +104,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(invitations.map((r) => r.body.agencyId).sort()).toEqual([p.agencies.probation.id, p.agencies.police.id].sort());
     expect(firstOf(invitations, 'invitations').body.dueAt).toBe('2030-01-16T10:00:00.000Z');
 
-    const mail = await eventually(async () => smtp.inbox.find((m) => m.to.includes(probationEmail) && m.raw.includes(c.reference)), 5000, 'the emailed invitation');
+    const mail = await eventually(() => smtp.inbox.find((m) => m.to.includes(probationEmail) && m.raw.includes(c.reference)), 5000, 'the emailed invitation');
     const calendar = leaves(readMime(mail.raw)).find((part) => (part.headers.get('content-type') ?? '').startsWith('text/calendar'));
     const mailed = parseEvent(calendar!.body);
     expect(mailed.uid).toBe(`${conf.id}@convene`);
@@ -126,7 +126,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(after.uid).toBe(before.uid);
     expect(Number(after.sequence)).toBe(1);
     expect(after.start.toISOString()).toBe('2030-01-21T10:00:00.000Z');
-    await eventually(async () => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2, 5000, 'conference_changed to both');
+    await eventually(() => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2, 5000, 'conference_changed to both');
   }, 20_000);
 
   it('cancels a conference: reminders cancelled, invitees told, the calendar file says CANCEL', async () => {
@@ -149,7 +149,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(Number(calendar.sequence)).toBe(1);
     expect((await t.request('GET', `/api/conferences/${conf.id}/invite.ics`, { token: p.tokens.probation })).body).toMatch(/METHOD:CANCEL/);
     await eventually(
-      async () => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2,
+      () => receiver.received.filter((r) => r.body.conferenceId === conf.id && r.body.kind === 'conference_changed').length === 2,
       5000,
       'conference_changed to both webhook agencies',
     );
@@ -217,7 +217,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     expect(move.status).toBe(200);
 
     const arrived = await eventually(
-      async () => receiver.received.find((r) => r.body.conferenceId === kept.id && r.body.kind === 'reminder'),
+      () => receiver.received.find((r) => r.body.conferenceId === kept.id && r.body.kind === 'reminder'),
       10_000,
       'the reminder of the conference that stayed',
     );
@@ -292,7 +292,7 @@ describe('conferences: invitations, calendar files, moving with everything count
     const timeline = await t.request('GET', `/api/cases/${c.id}/timeline`, { token: p.tokens.coordinator });
     const kinds = timeline.body.items.map((i: { kind: string }) => i.kind);
     expect(kinds).toEqual(expect.arrayContaining(['conference_scheduled', 'conference_attendance', 'conference_minutes', 'transition']));
-    const audit = (await t.db.query(`SELECT action FROM audit_log WHERE case_id = $1 AND action LIKE 'conference.%'`, [c.id])) as Array<{ action: string }>;
+    const audit = await t.db.query<Array<{ action: string }>>(`SELECT action FROM audit_log WHERE case_id = $1 AND action LIKE 'conference.%'`, [c.id]);
     expect(new Set(audit.map((a) => a.action))).toEqual(new Set(['conference.create', 'conference.attendance', 'conference.minutes', 'conference.read']));
   }, 20_000);
 });

@@ -84,7 +84,7 @@ describe("an agency's delivery hours", () => {
     expect((await t.request('POST', `/api/cases/${created.body.id}/pathways`, { token: p.tokens.coordinator, body: { key } })).status).toBe(201);
 
     const reminder = await eventually(
-      async () => receiver.received.find((r) => r.body.kind === 'reminder' && r.body.agencyId === p.agencies.probation.id),
+      () => receiver.received.find((r) => r.body.kind === 'reminder' && r.body.agencyId === p.agencies.probation.id),
       15_000,
       "probation's reminder",
     );

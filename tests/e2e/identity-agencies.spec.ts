@@ -33,7 +33,7 @@ describe('identity: agencies, webhook secret rotation and read state', () => {
   async function assignmentOfNewCase() {
     const c = await openCase(t, p);
     await startPathway(t, p, c.id, key);
-    return eventually(async () => receiver.received.find((r) => r.body.caseId === c.id && r.body.kind === 'task_assigned'), 15_000, 'the assignment webhook');
+    return eventually(() => receiver.received.find((r) => r.body.caseId === c.id && r.body.kind === 'task_assigned'), 15_000, 'the assignment webhook');
   }
 
   it('signs with the new secret and, for 24 hours, the old one too', async () => {

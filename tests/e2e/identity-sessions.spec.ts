@@ -193,10 +193,10 @@ describe('identity: sessions, users and passwords', () => {
     // Other test files share this database and create administrators of their own: for this test
     // the bootstrap administrator is made the only active one, and the others are restored after.
     const bootstrap = await adminId();
-    const others = (await t.db.query(
+    const others = await t.db.query<[Array<{ id: string }>, number]>(
       `UPDATE users SET active = false WHERE active AND 'admin' = ANY(roles) AND id <> $1 RETURNING id`,
       [bootstrap],
-    )) as [Array<{ id: string }>, number];
+    );
     try {
       expect((await t.request('PATCH', `/api/users/${bootstrap}`, { token: p.adminToken, body: { active: false } })).status).toBe(422);
       expect(await me(p.adminToken)).toBe(200);

@@ -78,7 +78,7 @@ describe('login limits', () => {
   });
 
   it('stores no email or address in its counters', async () => {
-    const rows = (await t.db.query(`SELECT key FROM auth_throttle`)) as Array<{ key: string }>;
+    const rows = await t.db.query<Array<{ key: string }>>(`SELECT key FROM auth_throttle`);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.key).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -45,7 +45,7 @@ describe('OpenAPI response schemas', () => {
   beforeAll(async () => {
     t = await startTestApp();
     p = await seedPartnership(t);
-    doc = (await t.request('GET', '/docs-json')).body;
+    doc = (await t.request<Doc>('GET', '/docs-json')).body;
   });
   afterAll(() => t.close());
 
@@ -61,7 +61,7 @@ describe('OpenAPI response schemas', () => {
     const ref = doc.paths[template]?.[method.toLowerCase()]?.responses?.[String(status)]?.content?.['application/json']?.schema?.$ref;
     expect({ route: `${method} ${template}`, ref }).toEqual({ route: `${method} ${template}`, ref: expect.stringMatching(/^#\/components\/schemas\//) });
     checked.add(`${method} ${template}`);
-    return parsed.data as z.infer<S>;
+    return parsed.data;
   }
 
   /** The document's path template a concrete path matches. */

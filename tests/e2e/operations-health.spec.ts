@@ -12,7 +12,7 @@ import { parsePrometheusText, samplesOf } from '../support/prometheus.js';
  * and a TCP proxy in front of PostgreSQL that it cuts and restores.
  */
 
-const health = (t: TestApp) => t.request('GET', '/health');
+const health = (t: TestApp) => t.request<{ status: string; database: string; queue: { backend: string; status: string } }>('GET', '/health');
 
 async function scrape(t: TestApp, token: string) {
   const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });

@@ -116,7 +116,7 @@ describe("everything a recipient reads is in the recipient's language", () => {
     expect(conference.status).toBe(201);
     const toProbation = () => smtp.inbox.filter((m) => m.to.includes('frivarden@example.se'));
     // task_assigned, two reminders, the overdue notice, the escalation, the invitation.
-    await eventually(async () => toProbation().length >= 6 || undefined, 20_000, 'six emails to the Swedish agency');
+    await eventually(() => toProbation().length >= 6 || undefined, 20_000, 'six emails to the Swedish agency');
 
     const ignore = [created.body.reference, key, 'waiting', 'Rådhuset', 'Europe/Stockholm'];
     for (const mail of toProbation()) {
@@ -146,7 +146,7 @@ describe("everything a recipient reads is in the recipient's language", () => {
         .filter((m) => m.to.includes('frivarden@example.se'))
         .flatMap((m) => leaves(readMime(m.raw)))
         .filter((l) => /text\/calendar/i.test(l.headers.get('content-type') ?? '') && l.body.includes(`${conference.body.id}@convene`));
-    const cancel = await eventually(async () => calendarParts().find((l) => /METHOD:CANCEL/.test(l.body)), 15_000, 'the cancellation calendar file');
+    const cancel = await eventually(() => calendarParts().find((l) => /METHOD:CANCEL/.test(l.body)), 15_000, 'the cancellation calendar file');
     expect(cancel.headers.get('content-type')).toMatch(/method=CANCEL/i);
   });
 });

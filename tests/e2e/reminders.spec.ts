@@ -58,7 +58,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
   it('sends each reminder at its offset from the due time, signed, by webhook and by email', async () => {
     const c = await openCase(t, p);
     await startPathway(t, p, c.id, key);
-    await eventually(async () => forCase(c.id, 'escalation').length === 1, 15_000, 'the escalation');
+    await eventually(() => forCase(c.id, 'escalation').length === 1, 15_000, 'the escalation');
 
     const assigned = forCase(c.id, 'task_assigned');
     const reminders = forCase(c.id, 'reminder');
@@ -85,7 +85,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
     expect(escalation.body.agencyId).toBe(p.agencies.coordinator.id);
 
     // The same messages by email to probation (the coordinator has no address): assignment and two reminders.
-    const mails = await eventually(async () => {
+    const mails = await eventually(() => {
       const mine = smtp.inbox.filter((m) => m.to.includes(probationEmail) && m.raw.includes(c.reference));
       return mine.length >= 3 ? mine : undefined;
     }, 5000, 'three emails');
@@ -115,7 +115,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
   it('stops everything still pending when the task is completed', async () => {
     const c = await openCase(t, p);
     await startPathway(t, p, c.id, key);
-    await eventually(async () => forCase(c.id, 'reminder').length === 1, 8000, 'the first reminder');
+    await eventually(() => forCase(c.id, 'reminder').length === 1, 8000, 'the first reminder');
     const tasks = await t.request('GET', `/api/tasks?caseId=${c.id}`, { token: p.tokens.probation });
     const task = tasks.body.items[0];
     const done = await t.request('POST', `/api/tasks/${task.id}/complete`, { token: p.tokens.probation, body: { outcome: 'submitted' } });
@@ -160,7 +160,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
   it('shows the case timeline newest first, with only their own agency\'s tasks and messages to staff', async () => {
     const c = await openCase(t, p);
     await startPathway(t, p, c.id, key);
-    await eventually(async () => forCase(c.id, 'reminder').length === 1, 8000, 'the first reminder');
+    await eventually(() => forCase(c.id, 'reminder').length === 1, 8000, 'the first reminder');
     const manager = await t.request('GET', `/api/cases/${c.id}/timeline`, { token: p.tokens.coordinator });
     expect(manager.status).toBe(200);
     const kinds = manager.body.items.map((i: { kind: string }) => i.kind);
@@ -185,7 +185,7 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
     const c = await openCase(t, p);
     behaviour.set(c.id, (r, nth) => (r.body.kind === 'task_assigned' && nth <= 3 ? 500 : 204));
     await startPathway(t, p, c.id, key);
-    const attempts = await eventually(async () => {
+    const attempts = await eventually(() => {
       const mine = forCase(c.id).filter((r) => r.body.kind === 'task_assigned');
       return mine.length >= 4 ? mine : undefined;
     }, 10_000, 'four attempts');
@@ -194,10 +194,10 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
     expect(attempts.every((a) => a.deliveryId === firstAttempt.body.id && a.signatureValid)).toBe(true);
     expect(new Set(attempts.map((a) => JSON.stringify(a.body))).size).toBe(1);
     const row = await eventually(async () => {
-      const rows = (await t.db.query(
+      const rows = await t.db.query<Array<{ status: string; attempts: number; last_status: number; last_error: string | null }>>(
         `SELECT d.status, d.attempts, d.last_status, d.last_error FROM deliveries d WHERE d.notification_id = $1 AND d.channel = 'webhook'`,
         [firstAttempt.body.id],
-      )) as Array<{ status: string; attempts: number; last_status: number; last_error: string | null }>;
+      );
       return rows[0]?.status === 'delivered' ? rows[0] : undefined;
     }, 5000, 'the delivery row');
     expect(row).toEqual({ status: 'delivered', attempts: 4, last_status: 204, last_error: null });
@@ -238,26 +238,26 @@ describe('reminders end to end: real queue, webhook receiver and SMTP server', (
       return 204;
     });
     await startPathway(t, p, c.id, key);
-    const first = await eventually(async () => forCase(c.id).find((r) => r.body.kind === 'reminder'), 8000, 'the held reminder');
+    const first = await eventually(() => forCase(c.id).find((r) => r.body.kind === 'reminder'), 8000, 'the held reminder');
     // Stop the app with the request in flight: the attempt times out, is recorded and left to retry.
     await t.close();
     t = await startTestApp({ SMTP_URL: smtp.url });
-    const repeated = await eventually(async () => {
+    const repeated = await eventually(() => {
       const same = forCase(c.id).filter((r) => r.deliveryId === first.deliveryId);
       return same.length >= 2 ? same : undefined;
     }, 10_000, 'the retried reminder');
     expect(new Set(repeated.map((r) => JSON.stringify(r.body))).size).toBe(1);
     await eventually(async () => {
-      const rows = (await t.db.query(`SELECT status FROM deliveries WHERE notification_id = $1 AND channel = 'webhook'`, [first.body.id])) as Array<{ status: string }>;
+      const rows = await t.db.query<Array<{ status: string }>>(`SELECT status FROM deliveries WHERE notification_id = $1 AND channel = 'webhook'`, [first.body.id]);
       return rows[0]?.status === 'delivered';
     }, 5000, 'the delivery to be delivered');
 
     // Every reminder of the case was delivered under exactly one id, whatever worker sent it.
-    await eventually(async () => forCase(c.id).some((r) => r.body.kind === 'escalation'), 10_000, 'the escalation');
-    const notifications = (await t.db.query(
+    await eventually(() => forCase(c.id).some((r) => r.body.kind === 'escalation'), 10_000, 'the escalation');
+    const notifications = await t.db.query<Array<{ id: string; reminder_id: string }>>(
       `SELECT n.id, n.reminder_id FROM notifications n WHERE n.case_id = $1 AND n.reminder_id IS NOT NULL`,
       [c.id],
-    )) as Array<{ id: string; reminder_id: string }>;
+    );
     expect(notifications).toHaveLength(3);
     expect(new Set(notifications.map((n) => n.reminder_id)).size).toBe(3);
     const idsSeen = new Set(forCase(c.id).filter((r) => r.body.kind !== 'task_assigned').map((r) => r.deliveryId));

@@ -147,13 +147,13 @@ describe('time follows the case', () => {
     expect(Math.abs((await dueOf(earlier.taskId)) - (t0 + 6_000))).toBeLessThan(1_500);
     expect(Math.abs((await dueOf(later.taskId)) - (t0 + 14_000))).toBeLessThan(1_500);
 
-    const first = await eventually(async () => webhooksFor(earlier.taskId, 'reminder')[0], 15_000, 'reminder of the earlier task');
+    const first = await eventually(() => webhooksFor(earlier.taskId, 'reminder')[0], 15_000, 'reminder of the earlier task');
     expect(first.at).toBeGreaterThan(t0 + 5_000);
     expect(first.at).toBeLessThan(t0 + 11_000);
     // The task moved later has not been reminded at its old time (t0 + 6 s) …
     expect(webhooksFor(later.taskId, 'reminder')).toEqual([]);
     // … but is, at the new one.
-    const second = await eventually(async () => webhooksFor(later.taskId, 'reminder')[0], 20_000, 'reminder of the later task');
+    const second = await eventually(() => webhooksFor(later.taskId, 'reminder')[0], 20_000, 'reminder of the later task');
     expect(second.at).toBeGreaterThan(t0 + 13_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(webhooksFor(earlier.taskId, 'reminder')).toHaveLength(1);
@@ -173,12 +173,12 @@ describe('time follows the case', () => {
     const detail = await t.request('GET', `/api/cases/${c.caseId}`, { token: p.tokens.coordinator });
     expect(detail.body.status).toBe('closed');
     const [task] = await t.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [c.caseId]);
-    await eventually(async () => webhooksFor(task.id, 'reminder')[0], 15_000, "the closed case's follow-up reminder");
+    await eventually(() => webhooksFor(task.id, 'reminder')[0], 15_000, "the closed case's follow-up reminder");
   });
 
   it('delivers each rung of a two-rung ladder once, in order, to its own agency', async () => {
     const c = await openCase(keys.ladder!);
-    await eventually(async () => webhooksFor(c.taskId, 'escalation').length >= 2 || undefined, 20_000, 'both rungs');
+    await eventually(() => webhooksFor(c.taskId, 'escalation').length >= 2 || undefined, 20_000, 'both rungs');
     await new Promise((r) => setTimeout(r, 1_500));
     const rungs = webhooksFor(c.taskId, 'escalation');
     expect(rungs.map((r) => r.body.agencyId)).toEqual([p.agencies.probation.id, p.agencies.coordinator.id]);
@@ -187,7 +187,7 @@ describe('time follows the case', () => {
 
   it('cancels the rungs still to come when the task is completed', async () => {
     const c = await openCase(keys.ladder!);
-    await eventually(async () => webhooksFor(c.taskId, 'escalation')[0], 15_000, 'the first rung');
+    await eventually(() => webhooksFor(c.taskId, 'escalation')[0], 15_000, 'the first rung');
     const done = await t.request('POST', `/api/tasks/${c.taskId}/complete`, { token: p.tokens.probation, body: {} });
     expect(done.status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_500));
@@ -202,7 +202,7 @@ describe('time follows the case', () => {
     const extended = await t.request('PATCH', `/api/tasks/${c.taskId}`, { token: p.tokens.coordinator, body: { dueAt: at(9_000), reason: 'Waiting for the parole board' } });
     expect(extended.status).toBe(200);
     expect(Math.abs(new Date(extended.body.dueAt).getTime() - (t0 + 9_000))).toBeLessThan(1_000);
-    const reminder = await eventually(async () => webhooksFor(c.taskId, 'reminder')[0], 20_000, 'reminder at the new date');
+    const reminder = await eventually(() => webhooksFor(c.taskId, 'reminder')[0], 20_000, 'reminder at the new date');
     expect(reminder.at).toBeGreaterThan(t0 + 8_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(webhooksFor(c.taskId, 'reminder')).toHaveLength(1);
@@ -220,8 +220,8 @@ describe('time follows the case', () => {
     const moved = await t.request('POST', `/api/tasks/${c.taskId}/reassign`, { token: p.tokens.coordinator, body: { agencyId: p.agencies.police.id, reason: 'Police hold the record' } });
     expect(moved.status).toBe(200);
     expect(moved.body.assigneeAgencyId).toBe(p.agencies.police.id);
-    await eventually(async () => webhooksFor(c.taskId, 'task_assigned').find((r) => r.body.agencyId === p.agencies.police.id), 10_000, 'task_assigned to police');
-    const reminder = await eventually(async () => webhooksFor(c.taskId, 'reminder')[0], 15_000, 'reminder of the reassigned task');
+    await eventually(() => webhooksFor(c.taskId, 'task_assigned').find((r) => r.body.agencyId === p.agencies.police.id), 10_000, 'task_assigned to police');
+    const reminder = await eventually(() => webhooksFor(c.taskId, 'reminder')[0], 15_000, 'reminder of the reassigned task');
     expect(reminder.body.agencyId).toBe(p.agencies.police.id);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(webhooksFor(c.taskId, 'reminder').map((r) => r.body.agencyId)).toEqual([p.agencies.police.id]);

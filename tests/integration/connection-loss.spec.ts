@@ -14,7 +14,7 @@ describe('database connections lost under load', () => {
   beforeAll(async () => {
     t = await startTestApp();
     p = await seedPartnership(t);
-    const created = await t.request('POST', '/api/cases', {
+    const created = await t.request<{ id: string }>('POST', '/api/cases', {
       token: p.tokens.coordinator,
       body: { subject: { name: 'Loss Person' }, leadAgencyId: p.agencies.coordinator.id, participants: [{ agencyId: p.agencies.probation.id, role: 'probation' }] },
     });
@@ -30,7 +30,7 @@ describe('database connections lost under load', () => {
     const killer = (async () => {
       while (!stop) {
         const rows = await admin
-          .query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          .query<Array<{ n: number }>>(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
                    WHERE datname = current_database() AND application_name = 'convene' AND pid <> pg_backend_pid()`)
           .catch(() => [{ n: 0 }]);
         terminated += rows[0]?.n ?? 0;
@@ -48,7 +48,7 @@ describe('database connections lost under load', () => {
         t.request('POST', `/api/cases/${caseId}/conferences`, { token: p.tokens.coordinator, body: { scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } }),
       ]);
       batch.slice(0, 3).forEach((r) => statuses.reads!.push(r.status));
-      statuses.writes!.push(batch[3]!.status);
+      statuses.writes!.push(batch[3].status);
       for (const r of batch) if (r.status >= 500) bodies.push(r.body);
     }
     stop = true;

@@ -45,15 +45,15 @@ describe('lock order between events, task completions and timers', () => {
   afterAll(() => t?.close());
 
   async function startCase() {
-    const created = await t.request('POST', '/api/cases', {
+    const created = await t.request<{ id: string }>('POST', '/api/cases', {
       token: p.tokens.coordinator,
       body: { subject: { name: 'Lock Person' }, leadAgencyId: p.agencies.coordinator.id, participants: [{ agencyId: p.agencies.probation.id, role: 'probation' }] },
     });
-    const started = await t.request('POST', `/api/cases/${created.body.id}/pathways`, { token: p.tokens.coordinator, body: { key } });
+    const started = await t.request<{ instanceId: string }>('POST', `/api/cases/${created.body.id}/pathways`, { token: p.tokens.coordinator, body: { key } });
     expect(started.status).toBe(201);
-    const instanceId = started.body.instanceId as string;
-    const task = firstOf((await t.db.query(`SELECT id FROM tasks WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>, 'tasks');
-    const timer = firstOf((await t.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>, 'timers');
+    const instanceId = started.body.instanceId;
+    const task = firstOf(await t.db.query<Array<{ id: string }>>(`SELECT id FROM tasks WHERE instance_id = $1`, [instanceId]), 'tasks');
+    const timer = firstOf(await t.db.query<Array<{ id: string }>>(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId]), 'timers');
     return { instanceId, taskId: task.id, timerId: timer.id };
   }
 
@@ -68,7 +68,7 @@ describe('lock order between events, task completions and timers', () => {
 
   const waitingOnALock = (what: string) =>
     eventually(
-      async () => ((await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)) as unknown[]).length > 0,
+      async () => (await t.db.query<unknown[]>(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).length > 0,
       10_000,
       what,
     );
@@ -77,7 +77,7 @@ describe('lock order between events, task completions and timers', () => {
     const { instanceId, taskId } = await startCase();
     const held = await eventInProgress(instanceId);
     try {
-      const completing = t.request('POST', `/api/tasks/${taskId}/complete`, { token: p.tokens.probation, body: { outcome: 'done' } });
+      const completing = t.request<{ detail: string }>('POST', `/api/tasks/${taskId}/complete`, { token: p.tokens.probation, body: { outcome: 'done' } });
       await waitingOnALock('the completion to wait for the instance');
       // The event leaves the state: its task is cancelled.
       await held.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE id = $1`, [taskId]);
@@ -100,7 +100,7 @@ describe('lock order between events, task completions and timers', () => {
       await held.query(`UPDATE timers SET status = 'cancelled', settled_at = now() WHERE id = $1`, [timerId]);
       await held.commitTransaction();
       expect(await firing).toBe('skipped');
-      const [row] = (await t.db.query(`SELECT state_value, revision FROM pathway_instances WHERE id = $1`, [instanceId])) as Array<{ state_value: unknown; revision: number }>;
+      const [row] = await t.db.query<Array<{ state_value: unknown; revision: number }>>(`SELECT state_value, revision FROM pathway_instances WHERE id = $1`, [instanceId]);
       expect(row).toEqual({ state_value: 'waiting', revision: 1 });
     } finally {
       if (held.isTransactionActive) await held.rollbackTransaction();

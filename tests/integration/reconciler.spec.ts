@@ -64,8 +64,8 @@ describe('reconciler', () => {
     const c = await openCase(t, p, ['probation']);
     const instanceId = await startPathway(t, p, c.id, key);
     await relayed();
-    const reminders = (await t.db.query(`SELECT id, generation FROM reminders WHERE case_id = $1`, [c.id])) as Array<{ id: string; generation: number }>;
-    const timers = (await t.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>;
+    const reminders = await t.db.query<Array<{ id: string; generation: number }>>(`SELECT id, generation FROM reminders WHERE case_id = $1`, [c.id]);
+    const timers = await t.db.query<Array<{ id: string }>>(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId]);
     expect(reminders).toHaveLength(2);
     expect(timers).toHaveLength(1);
     return { caseId: c.id, instanceId, reminders, timer: timers[0]! };
@@ -80,7 +80,7 @@ describe('reconciler', () => {
 
     await eventually(
       async () => {
-        const rows = (await t.db.query(`SELECT status FROM reminders WHERE case_id = $1`, [caseId])) as Array<{ status: string }>;
+        const rows = await t.db.query<Array<{ status: string }>>(`SELECT status FROM reminders WHERE case_id = $1`, [caseId]);
         return rows.every((r) => r.status === 'sent');
       },
       20_000,
@@ -137,7 +137,7 @@ describe('reconciler', () => {
 
   it('opens the outbox LISTEN connection again after PostgreSQL drops it', async () => {
     const listener = async () =>
-      (await t.db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [OUTBOX_LISTENER_NAME])) as Array<{ pid: number }>;
+      await t.db.query<Array<{ pid: number }>>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [OUTBOX_LISTENER_NAME]);
     const [first] = await eventually(async () => ((await listener()).length === 1 ? listener() : undefined), 5000, 'listener connected');
     await t.db.query(`SELECT pg_terminate_backend($1)`, [first!.pid]);
     const [second] = await eventually(async () => {
@@ -162,13 +162,13 @@ describe('reconciler', () => {
       }
       await eventually(
         async () => {
-          const rows = (await t.db.query(`SELECT status FROM reminders WHERE case_id = $1`, [caseId])) as Array<{ status: string }>;
+          const rows = await t.db.query<Array<{ status: string }>>(`SELECT status FROM reminders WHERE case_id = $1`, [caseId]);
           return rows.every((r) => r.status === 'sent');
         },
         20_000,
         'both reminders sent after the data loss',
       );
-      const late = (await t.db.query(`SELECT extract(epoch FROM sent_at - due_at)::float AS s FROM reminders WHERE case_id = $1`, [caseId])) as Array<{ s: number }>;
+      const late = await t.db.query<Array<{ s: number }>>(`SELECT extract(epoch FROM sent_at - due_at)::float AS s FROM reminders WHERE case_id = $1`, [caseId]);
       // Re-armed by the data-loss pass (not found overdue by a sweep one interval after their time).
       for (const r of late) expect(r.s).toBeLessThan(2);
       await eventually(async () => (await t.db.query(`SELECT status FROM timers WHERE id = $1`, [timer.id]))[0].status === 'fired', 20_000, 'timer fired');

@@ -10,7 +10,7 @@ describe('loading workflows/*.json at start', () => {
   let t: TestApp;
   const dir = mkdtempSync(path.join(tmpdir(), 'convene-workflows-'));
   const key = `loaded-${randomUUID().slice(0, 8)}`;
-  const referral = JSON.parse(readFileSync(path.resolve('workflows/referral.json'), 'utf8'));
+  const referral = JSON.parse(readFileSync(path.resolve('workflows/referral.json'), 'utf8')) as { machine: Record<string, unknown> };
   const write = (title: string) => writeFileSync(path.join(dir, `${key}.json`), JSON.stringify({ ...referral, key, title, machine: { ...referral.machine, id: key } }));
 
   beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('loading workflows/*.json at start', () => {
 
     write('Loaded pathway, renamed');
     expect(await loader.load(dir)).toEqual([{ key, version: 2, action: 'draft' }]);
-    const versions = await t.db.query(`SELECT version, status FROM pathway_versions WHERE key = $1 ORDER BY version`, [key]);
+    const versions = await t.db.query<Array<{ version: number; status: string }>>(`SELECT version, status FROM pathway_versions WHERE key = $1 ORDER BY version`, [key]);
     expect(versions).toEqual([
       { version: 1, status: 'published' },
       { version: 2, status: 'draft' },

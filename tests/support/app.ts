@@ -123,12 +123,12 @@ export async function seedPartnership(t: TestApp, extra: Partial<Record<string, 
   const users: Partial<Partnership['users']> = {};
   for (const p of PARTNERSHIP) {
     const name = unique(p.role);
-    const agency = await t.request('POST', '/api/agencies', { token: adminToken, body: { name, kind: p.kind, ...(extra[p.role] ?? {}) } });
+    const agency = await t.request<{ id: string }>('POST', '/api/agencies', { token: adminToken, body: { name, kind: p.kind, ...(extra[p.role] ?? {}) } });
     if (agency.status !== 201) throw new Error(`agency: ${agency.status} ${JSON.stringify(agency.body)}`);
     agencies[p.role] = { id: agency.body.id, name };
     const email = `${p.role}.${randomUUID().slice(0, 8)}@example.org`;
     const password = 'correct horse battery staple';
-    const user = await t.request('POST', '/api/users', {
+    const user = await t.request<{ id: string }>('POST', '/api/users', {
       token: adminToken,
       body: { email, name: `${p.role} user`, password, agencyId: agency.body.id, roles: [p.user] },
     });
@@ -145,8 +145,12 @@ function complete<V>(partial: Partial<Record<PartnershipRole, V>>, what: string)
   return partial as Record<PartnershipRole, V>;
 }
 
-/** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+/** Polls until `check` returns (or resolves to) a truthy value, or throws after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

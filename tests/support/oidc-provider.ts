@@ -55,7 +55,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
           token_endpoint_auth_method: 'client_secret_post',
         },
       ],
-      jwks: { keys: [signingKey as never] },
+      jwks: { keys: [signingKey] },
       cookies: { keys: [randomUUID()] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       // Put the email claims in the ID token itself (many providers do; Convene reads UserInfo otherwise).
@@ -64,18 +64,18 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
         devInteractions: { enabled: false },
         rpInitiatedLogout: {
           enabled: true,
-          logoutSource: async (ctx, form) => {
+          logoutSource: (ctx, form) => {
             ctx.body = page('Sign out of the test provider', `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>`);
           },
         },
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-      findAccount: async (_ctx, id) => {
+      findAccount: (_ctx, id) => {
         const account = accounts.get(id);
         if (!account) return undefined;
         return {
           accountId: id,
-          claims: async () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name ?? account.email }),
+          claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name ?? account.email }),
         };
       },
       // The one client needs no consent screen: grant what it asks for.
@@ -168,7 +168,7 @@ export class CookieBrowser {
 
   private jar(origin: string): Map<string, string> {
     let jar = this.jars.get(origin);
-    if (!jar) this.jars.set(origin, (jar = new Map()));
+    if (!jar) this.jars.set(origin, (jar = new Map<string, string>()));
     return jar;
   }
 }

@@ -40,7 +40,7 @@ export class OwnRedis {
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server on ${this.port} did not start: ${out}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('Ready to accept connections')) {
           clearTimeout(timer);
@@ -52,8 +52,8 @@ export class OwnRedis {
         reject(new Error(`redis-server exited with ${code}: ${out}`));
       });
     });
-    child.stdout!.resume();
-    child.stderr!.resume();
+    child.stdout.resume();
+    child.stderr.resume();
   }
 
   /** Stops the server (SIGKILL: gone at once, as a crashed or unplugged Redis is). */

@@ -29,7 +29,7 @@ export async function startSignatureReceiver(): Promise<{ url: string; received:
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ deliveryId: String(req.headers['x-convene-delivery'] ?? ''), signature: String(req.headers['x-convene-signature'] ?? ''), raw, body: JSON.parse(raw) });
+      received.push({ deliveryId: String(req.headers['x-convene-delivery'] ?? ''), signature: String(req.headers['x-convene-signature'] ?? ''), raw, body: JSON.parse(raw) as unknown });
       res.writeHead(204).end();
     });
   });

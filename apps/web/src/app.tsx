@@ -28,14 +28,14 @@ interface Route {
 const ROUTES: Route[] = [
   { pattern: '/cases', roles: ['case_manager', 'agency_staff', 'admin'], render: () => <CaseListPage /> },
   { pattern: '/cases/new', roles: ['case_manager'], render: () => <NewCasePage /> },
-  { pattern: '/cases/:id', render: (p) => <CasePage key={p.id} id={p.id!} /> },
+  { pattern: '/cases/:id', render: (p) => <CasePage key={p.id} id={p.id} /> },
   { pattern: '/inbox', render: () => <InboxPage /> },
   { pattern: '/notifications', render: () => <NotificationsPage /> },
   { pattern: '/account/password', render: () => <ChangePasswordPage /> },
   { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
   { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
   { pattern: '/admin/pathways', roles: ['admin'], render: () => <PathwaysPage /> },
-  { pattern: '/admin/pathways/:key', roles: ['admin'], render: (p) => <PathwayEditorPage key={p.key} pathwayKey={p.key!} /> },
+  { pattern: '/admin/pathways/:key', roles: ['admin'], render: (p) => <PathwayEditorPage key={p.key} pathwayKey={p.key} /> },
 ];
 
 function Redirect({ to }: { to: string }) {

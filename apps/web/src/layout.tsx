@@ -19,13 +19,14 @@ function useUnreadCount(): number | null {
         .get<Page<Notification> & { unread?: number }>('/api/notifications?unread=true')
         .then((page) => live && setCount(page.unread ?? page.items.length))
         .catch(() => undefined);
-    void load();
-    const timer = window.setInterval(load, 60_000);
-    window.addEventListener(NOTIFICATIONS_CHANGED, load);
+    const reload = () => void load();
+    reload();
+    const timer = window.setInterval(reload, 60_000);
+    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
     return () => {
       live = false;
       window.clearInterval(timer);
-      window.removeEventListener(NOTIFICATIONS_CHANGED, load);
+      window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
     };
   }, [user, path]);
   return count;

@@ -36,8 +36,8 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   if (want.length !== have.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
-    const w = want[i]!;
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(have[i]!);
+    const w = want[i];
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(have[i]);
     else if (w !== have[i]) return null;
   }
   return params;

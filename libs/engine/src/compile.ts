@@ -178,20 +178,20 @@ export function compilePathway(def: PathwayDefinition): CompiledPathway {
     actions[name] = update
       ? assign(({ context, event }, params) => {
           const data = (event as { data?: unknown }).data;
-          return update((context ?? {}) as Json, isObject(data) ? data : {}, (params ?? {}) as Json);
+          return update(context ?? {}, isObject(data) ? data : {}, params ?? {});
         })
       : noop;
   }
 
   // Implementations are keyed by name only at runtime, so the typed overloads of setup() do not apply.
   const machine = setup({
-    actions: actions as never,
+    actions: actions as Record<string, never>,
     delays: Object.fromEntries(compiler.delays),
   }).createMachine(config as never) as unknown as AnyStateMachine;
 
   const delayEvents = new Map<string, string>();
   for (const node of allNodes(machine.root)) {
-    for (const t of node.after) if (typeof t.delay === 'string') delayEvents.set(t.eventType, t.delay);
+    for (const t of node.after) if (typeof t.delay === 'string') delayEvents.set(t.eventType as string, t.delay);
   }
   return { definition: def, machine, states: compiler.states, delayEvents, eventTypes: compiler.eventTypes, rootId };
 }

@@ -132,7 +132,7 @@ function result(p: CompiledPathway, previous: AnyMachineSnapshot | null, next: A
   const done = next.status === 'done';
   if (done && previous?.status !== 'done') effects.push({ type: 'instance.done' });
   return {
-    snapshot: p.machine.getPersistedSnapshot(next) as PersistedSnapshot,
+    snapshot: p.machine.getPersistedSnapshot(next),
     value: next.value,
     status: done ? 'done' : 'active',
     changed: true,
@@ -147,7 +147,7 @@ function result(p: CompiledPathway, previous: AnyMachineSnapshot | null, next: A
  */
 export function startInstance(p: CompiledPathway, opts: StepOptions): StepResult {
   const [next, actions] = initialTransition(p.machine, { facts: opts.facts });
-  return result(p, null, next as AnyMachineSnapshot, effectsOf(p, actions as RawAction[], opts));
+  return result(p, null, next as AnyMachineSnapshot, effectsOf(p, actions, opts));
 }
 
 /**
@@ -168,7 +168,7 @@ export function applyEvent(
   if (next === previous && actions.length === 0) {
     return { snapshot, value: previous.value, status: previous.status === 'done' ? 'done' : 'active', changed: false, effects: [] };
   }
-  return result(p, previous, next as AnyMachineSnapshot, effectsOf(p, actions as RawAction[], opts));
+  return result(p, previous, next as AnyMachineSnapshot, effectsOf(p, actions, opts));
 }
 
 function metaOf(t: AnyTransitionDefinition): TransitionMeta {

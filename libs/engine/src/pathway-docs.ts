@@ -173,7 +173,9 @@ function pathwaySection(def: PathwayDefinition): string[] {
     out.push('### Durations and their sources', '', '| duration | for | source |', '|---|---|---|');
     for (const source of sources) {
       if (!isPlainObject(source)) continue;
-      out.push(`| ${cell(String(own(source, 'duration') ?? ''))} | ${cell(String(own(source, 'what') ?? ''))} | ${cell(String(own(source, 'source') ?? ''))} |`);
+      // Free-form meta: any JSON value, as String() prints it.
+      const field = (name: string): unknown => own(source, name) ?? '';
+      out.push(`| ${cell(String(field('duration')))} | ${cell(String(field('what')))} | ${cell(String(field('source')))} |`);
     }
     out.push('');
   }

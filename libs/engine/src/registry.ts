@@ -38,7 +38,7 @@ export interface ActionSpec {
   /** The effect the durable layer executes; absent for actions that only change context. */
   toEffect?(params: Params): Effect;
   /** Pure context update run inside the transition; absent for actions that only produce effects. */
-  assign?(context: Params, data: Params, params: Params): Params;
+  assign?: (context: Params, data: Params, params: Params) => Params;
 }
 
 const OK: GuardVerdict = { ok: true };

@@ -33,5 +33,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  // What is left is a primitive (or a function): its own string form.
+  const scalar: unknown = value;
+  return `${typeof value} ${String(scalar)}`;
 }

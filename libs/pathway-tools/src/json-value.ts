@@ -20,7 +20,9 @@ export function normalise(value: unknown): JsonValue {
     return out;
   }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return String(value);
+  // What is left is no JSON value (a bigint, a symbol or a function): its own string form.
+  const other: unknown = value;
+  return String(other);
 }
 
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -40,7 +42,7 @@ export function showValue(value: unknown, opts: { quote?: boolean } = {}): strin
   if (Array.isArray(value)) return `[${value.map((v) => showValue(v)).join(', ')}]`;
   const obj = value as Record<string, unknown>;
   if (typeof obj.offset === 'string' && (typeof obj.before === 'string' || typeof obj.after === 'string')) {
-    return typeof obj.before === 'string' ? `${obj.offset} before ${obj.before}` : `${obj.offset} after ${obj.after}`;
+    return typeof obj.before === 'string' ? `${obj.offset} before ${obj.before}` : `${obj.offset} after ${String(obj.after)}`;
   }
   if (typeof obj.type === 'string' && Object.keys(obj).every((k) => k === 'type' || k === 'params')) {
     return obj.params === undefined ? obj.type : `${obj.type}${stableJson(obj.params)}`;

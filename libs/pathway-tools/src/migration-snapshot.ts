@@ -16,6 +16,6 @@ export function buildSnapshotFor(
 ): PersistedSnapshot {
   if (stateValue === null || stateValue === undefined) throw new Error('buildSnapshotFor: no state value (is the migration plan ok?)');
   // resolveState's parameter type is the machine's own (here unknown) value and context shape.
-  const snapshot = to.machine.resolveState({ value: stateValue as never, context: context as never });
-  return to.machine.getPersistedSnapshot(snapshot) as PersistedSnapshot;
+  const snapshot = to.machine.resolveState({ value: stateValue as never, context });
+  return to.machine.getPersistedSnapshot(snapshot);
 }

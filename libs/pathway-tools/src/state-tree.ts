@@ -75,7 +75,7 @@ function transitionsOf(config: Json): TransitionView[] {
         index,
         targets,
         ...(t.guard !== undefined ? { guard: t.guard } : {}),
-        ...(isRecord(t.meta) ? { meta: t.meta as TransitionMeta } : {}),
+        ...(isRecord(t.meta) ? { meta: t.meta } : {}),
         config: t,
       });
     });
@@ -109,7 +109,7 @@ function tasksOf(config: Json): TaskSpec[] {
 /** Builds the flat state view of a definition (or of a bare machine config). */
 export function buildStateTree(source: PathwayDefinition | MachineJson): StateTree {
   const machine: Json = isRecord((source as PathwayDefinition).machine)
-    ? ((source as PathwayDefinition).machine as Json)
+    ? (source as PathwayDefinition).machine
     : (source as Json);
   // Same rule as the engine's compiler: the machine id, else the pathway key.
   const fallbackId = typeof (source as PathwayDefinition).key === 'string' ? (source as PathwayDefinition).key : '(machine)';

@@ -29,6 +29,45 @@ interface EdgeLabel {
   y?: number;
 }
 
+interface GraphLabel {
+  rankdir: 'TB';
+  nodesep: number;
+  ranksep: number;
+  edgesep: number;
+  marginx: number;
+  marginy: number;
+  /** Set by the layout. */
+  width?: number;
+  height?: number;
+}
+
+interface EdgeRef {
+  v: string;
+  w: string;
+  name?: string;
+}
+
+/** The part of graphlib's Graph used here, with this file's labels. */
+interface LayoutGraph {
+  setGraph(label: GraphLabel): LayoutGraph;
+  graph(): GraphLabel;
+  setNode(id: string, label: NodeLabel): LayoutGraph;
+  hasNode(id: string): boolean;
+  node(id: string): NodeLabel;
+  nodes(): string[];
+  setParent(id: string, parent: string): LayoutGraph;
+  setEdge(v: string, w: string, label: EdgeLabel, name: string): LayoutGraph;
+  edges(): EdgeRef[];
+  edge(e: EdgeRef): EdgeLabel;
+}
+
+// dagre's bundled typings reach graphlib's through extensionless paths NodeNext does not resolve, so
+// they read as unresolved types: the part used here is typed by hand, once.
+const layoutLib = dagre as unknown as {
+  graphlib: { Graph: new (opts: { multigraph: boolean; compound: boolean }) => LayoutGraph };
+  layout(g: LayoutGraph): void;
+};
+
 // Text is measured by character count: the SVG must be deterministic and render without a DOM.
 const CHAR_W = 7.2;
 const LINE_H = 16;
@@ -72,9 +111,7 @@ function edgeText(t: TransitionView): string {
 }
 
 function buildGraph(tree: StateTree) {
-  // dagre's bundled typings reach graphlib's through a path NodeNext does not resolve, so they read as
-  // `any`: the labels are typed here by hand and read back through `nodeOf`/`edgeOf`.
-  const g = new dagre.graphlib.Graph({ multigraph: true, compound: true });
+  const g = new layoutLib.graphlib.Graph({ multigraph: true, compound: true });
   g.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 56, edgesep: 16, marginx: 24, marginy: 24 });
 
   const isCluster = (id: string) => {
@@ -158,7 +195,7 @@ function buildGraph(tree: StateTree) {
     if (initial !== undefined) for (const to of entryNodes(initial)) startEdge(`__start:${s.id}`, to);
   }
 
-  dagre.layout(g);
+  layoutLib.layout(g);
   return g;
 }
 
@@ -186,7 +223,7 @@ export function renderSvg(def: PathwayDefinition, opts: RenderSvgOptions = {}): 
   const g = buildGraph(tree);
   const highlight = new Set(opts.highlight ?? []);
   const prefix = `cv-${def.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  const graph = g.graph() as { width?: number; height?: number };
+  const graph = g.graph();
   const width = Math.max(240, Math.ceil(graph.width ?? 0));
   const height = Math.max(80, Math.ceil(graph.height ?? 0)) + 28;
   const dy = 28; // room for the heading above the diagram
@@ -196,8 +233,8 @@ export function renderSvg(def: PathwayDefinition, opts: RenderSvgOptions = {}): 
   const edges: string[] = [];
   const depth = (id: string) => id.split('.').length;
 
-  const nodeOf = (id: string) => g.node(id) as NodeLabel;
-  const nodeIds = (g.nodes() as string[]).slice().sort((a, b) => {
+  const nodeOf = (id: string) => g.node(id);
+  const nodeIds = g.nodes().slice().sort((a, b) => {
     const la = nodeOf(a);
     const lb = nodeOf(b);
     if (la.kind === 'cluster' && lb.kind === 'cluster') return depth(a) - depth(b);
@@ -247,8 +284,8 @@ export function renderSvg(def: PathwayDefinition, opts: RenderSvgOptions = {}): 
   }
 
   let startEdges = 0;
-  for (const e of g.edges() as Array<{ v: string; w: string; name?: string }>) {
-    const label = g.edge(e) as EdgeLabel;
+  for (const e of g.edges()) {
+    const label = g.edge(e);
     if (label.text === '') startEdges++;
     const points = label.points ?? [];
     if (points.length === 0) continue;

@@ -16,5 +16,5 @@ export async function serveWeb(apiUrl: string): Promise<WebServer> {
   if (!probe.ok || !(await probe.text()).includes('id="root"')) {
     throw new Error(`the API at ${apiUrl} does not serve the web app (apps/web/dist)`);
   }
-  return { url: apiUrl, close: async () => undefined };
+  return { url: apiUrl, close: () => Promise.resolve() };
 }

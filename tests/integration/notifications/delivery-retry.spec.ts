@@ -29,13 +29,13 @@ describe.each(queueBackends())('delivery retry policy on the %s backend', (backe
     const name = `deliveries-${randomUUID().slice(0, 8)}`;
     const queue = conn.makeQueue(name);
     const seen: number[] = [];
-    const w = worker(name, async (job) => {
+    const w = worker(name, (job) => {
       seen.push(Date.now());
-      if (job.attemptsMade < 2) throw new DeliveryFailed('HTTP 500', 300);
-      return 'delivered';
+      if (job.attemptsMade < 2) return Promise.reject(new DeliveryFailed('HTTP 500', 300));
+      return Promise.resolve('delivered');
     });
     await queue.add('delivery.send', {}, { ...DELIVERY_JOB_OPTIONS, jobId: jobId('delivery', randomUUID()) });
-    await eventually(async () => seen.length === 3, 10_000, 'three attempts');
+    await eventually(() => seen.length === 3, 10_000, 'three attempts');
     expect(at(seen, 1, 'attempts') - at(seen, 0, 'attempts')).toBeGreaterThanOrEqual(280);
     expect(at(seen, 2, 'attempts') - at(seen, 1, 'attempts')).toBeGreaterThanOrEqual(280);
     await w.close();
@@ -46,9 +46,9 @@ describe.each(queueBackends())('delivery retry policy on the %s backend', (backe
     const name = `deliveries-${randomUUID().slice(0, 8)}`;
     const queue = conn.makeQueue(name);
     let attempts = 0;
-    const w = worker(name, async () => {
+    const w = worker(name, () => {
       attempts++;
-      throw new DeliveryFailed('HTTP 503', 5);
+      return Promise.reject(new DeliveryFailed('HTTP 503', 5));
     });
     const id = jobId('delivery', randomUUID());
     await queue.add('delivery.send', {}, { ...DELIVERY_JOB_OPTIONS, jobId: id });

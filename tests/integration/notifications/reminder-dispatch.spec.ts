@@ -24,21 +24,21 @@ describe('reminder dispatch', () => {
 
   /** A pending reminder far in the future (its own job will not fire during the test). */
   async function pendingReminder(caseId: string, taskStatus = 'open'): Promise<{ id: string; taskId: string }> {
-    const task = firstOf((await t.db.query(
+    const task = firstOf(await t.db.query<Array<{ id: string }>>(
       `INSERT INTO tasks (case_id, title, assignee_role, assignee_agency_id, due_at, status)
        VALUES ($1, 'Submit risk assessment', 'probation', $2, now() + interval '30 days', $3) RETURNING id`,
       [caseId, p.agencies.probation.id, taskStatus],
-    )) as Array<{ id: string }>, 'INSERT INTO tasks … RETURNING');
-    const reminder = firstOf((await t.db.query(
+    ), 'INSERT INTO tasks … RETURNING');
+    const reminder = firstOf(await t.db.query<Array<{ id: string }>>(
       `INSERT INTO reminders (case_id, task_id, agency_id, kind, due_at, rule)
        VALUES ($1, $2, $3, 'reminder', now() + interval '27 days', $4) RETURNING id`,
       [caseId, task.id, p.agencies.probation.id, JSON.stringify({ source: 'task', pathway: 'referral', version: 1, state: 'screening', task: 'risk', kind: 'reminder', offset: '-P3D' })],
-    )) as Array<{ id: string }>, 'INSERT INTO reminders … RETURNING');
+    ), 'INSERT INTO reminders … RETURNING');
     return { id: reminder.id, taskId: task.id };
   }
 
   const notificationsOf = async (reminderId: string) =>
-    (await t.db.query(`SELECT id, kind, rule FROM notifications WHERE reminder_id = $1`, [reminderId])) as Array<{ id: string; kind: string; rule: Record<string, unknown> }>;
+    await t.db.query<Array<{ id: string; kind: string; rule: Record<string, unknown> }>>(`SELECT id, kind, rule FROM notifications WHERE reminder_id = $1`, [reminderId]);
 
   it('sends once, even when the job is delivered twice at the same time', async () => {
     const c = await openCase(t, p);
@@ -65,7 +65,7 @@ describe('reminder dispatch', () => {
     const r = await pendingReminder(c.id, 'done');
     expect(await dispatcher.dispatch(r.id, 1)).toBe('skipped');
     expect(await notificationsOf(r.id)).toEqual([]);
-    const row = firstOf((await t.db.query(`SELECT status FROM reminders WHERE id = $1`, [r.id])) as Array<{ status: string }>, 'reminders');
+    const row = firstOf(await t.db.query<Array<{ status: string }>>(`SELECT status FROM reminders WHERE id = $1`, [r.id]), 'reminders');
     expect(row.status).toBe('skipped');
   });
 
@@ -79,12 +79,12 @@ describe('reminder dispatch', () => {
       await held.startTransaction();
       await held.query(`SELECT id FROM reminders WHERE id = $1 FOR NO KEY UPDATE`, [r.id]);
       // The agency completes the task meanwhile: its transaction waits for the reminder row.
-      const completing = t.request('POST', `/api/tasks/${r.taskId}/complete`, { token: p.tokens.probation, body: { outcome: 'done' } });
+      const completing = t.request<{ status: string }>('POST', `/api/tasks/${r.taskId}/complete`, { token: p.tokens.probation, body: { outcome: 'done' } });
       await eventually(
         async () =>
-          ((await t.db.query(
+          (await t.db.query<unknown[]>(
             `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE reminders%'`,
-          )) as unknown[]).length > 0,
+          )).length > 0,
         10_000,
         'the completion to wait for the reminder row',
       );

@@ -32,18 +32,18 @@ describe.each(queueBackends())('worker host on the %s backend', (backend) => {
   });
   const calls: Array<{ job: string; payload: unknown; requestId?: string }> = [];
   const handlers: JobHandlers = {
-    timers: { concurrency: 2, handlers: { 'timer.fire': async (payload, ctx) => void calls.push({ job: 'timer.fire', payload, requestId: ctx.requestId }) } },
+    timers: { concurrency: 2, handlers: { 'timer.fire': (payload, ctx) => Promise.resolve(void calls.push({ job: 'timer.fire', payload, requestId: ctx.requestId })) } },
     reminders: {
       concurrency: 2,
       handlers: {
-        'reminder.send': async (payload, ctx) => {
+        'reminder.send': (payload, ctx) => {
           calls.push({ job: 'reminder.send', payload, requestId: ctx.requestId });
           new NestLogger('test-handler').log({ reminderId: payload.reminderId }, 'handler ran');
-          return 'sent';
+          return Promise.resolve('sent' as const);
         },
       },
     },
-    deliveries: { concurrency: 2, handlers: { 'delivery.send': async (payload) => void calls.push({ job: 'delivery.send', payload }) } },
+    deliveries: { concurrency: 2, handlers: { 'delivery.send': (payload) => Promise.resolve(void calls.push({ job: 'delivery.send', payload })) } },
   };
   const host = new WorkerHost(conn, handlers, pino);
   const queues: Partial<Record<string, AnyQueue>> = {};
@@ -130,7 +130,7 @@ describe.each(queueBackends())('worker host on the %s backend', (backend) => {
     expect(() => new WorkerHost(conn, withoutReminder as unknown as JobHandlers).start()).toThrow(
       'worker host refuses to start: no handler for job reminder.send (queue reminders)',
     );
-    const withStray = { ...handlers, timers: { concurrency: 1, handlers: { ...handlers.timers.handlers, 'timer.frie': async () => undefined } } };
+    const withStray = { ...handlers, timers: { concurrency: 1, handlers: { ...handlers.timers.handlers, 'timer.frie': () => Promise.resolve() } } };
     expect(() => new WorkerHost(conn, withStray as unknown as JobHandlers).start()).toThrow(
       'worker host refuses to start: handlers for what the job catalog does not have: job timer.frie (queue timers)',
     );
@@ -192,7 +192,7 @@ describe('the request id, from the HTTP request through the outbox into the job 
     expect(job.data).toMatchObject({ timerRowId: timer.id, requestId });
 
     const done = await eventually(
-      async () => lines.find((l) => l.msg === 'job done' && l.jobId === timerJobId(timer.id)),
+      () => lines.find((l) => l.msg === 'job done' && l.jobId === timerJobId(timer.id)),
       15_000,
       'the timer to fire',
     );

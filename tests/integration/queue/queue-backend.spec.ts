@@ -21,8 +21,9 @@ describe.each(queueBackends())('queue backend: %s', (backend) => {
     const added = Date.now();
     const worker = conn.makeWorker(
       name,
-      async (job: Job) => {
+      (job: Job) => {
         seen.push({ id: job.id, at: Date.now() });
+        return Promise.resolve();
       },
       { concurrency: 2 },
     );
@@ -43,7 +44,7 @@ describe.each(queueBackends())('queue backend: %s', (backend) => {
     const name = `test-${randomUUID().slice(0, 8)}`;
     const queue = conn.makeQueue(name);
     const seen: string[] = [];
-    const worker = conn.makeWorker(name, async (job: Job) => void seen.push(job.id!), { concurrency: 1 });
+    const worker = conn.makeWorker(name, (job: Job) => Promise.resolve(void seen.push(job.id!)), { concurrency: 1 });
     await queue.add('fire', {}, { jobId: 'keep-1', delay: 300 });
     await queue.add('fire', {}, { jobId: 'drop-1', delay: 300 });
     await queue.remove('drop-1');

@@ -111,7 +111,7 @@ describe('access (medium)', () => {
 
     const staffEdit = await domainError(cases.changeKeyDates(p.probationStaff, caseId, { releaseDate: '2031-06-01' }));
     expect(staffEdit.code).toBe('forbidden');
-    const [row] = (await m.db.query(`SELECT key_dates FROM cases WHERE id = $1`, [caseId])) as Array<{ key_dates: unknown }>;
+    const [row] = await m.db.query<Array<{ key_dates: unknown }>>(`SELECT key_dates FROM cases WHERE id = $1`, [caseId]);
     expect(row!.key_dates).toEqual({});
   });
 

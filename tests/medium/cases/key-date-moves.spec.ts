@@ -73,7 +73,7 @@ describe('key-date moves (medium)', () => {
       [plus(earlier, -2 * DAY), 3],
       [plus(earlier, -1 * DAY), 3],
     ]);
-    const [event] = (await m.db.query(`SELECT data FROM case_events WHERE case_id = $1 AND type = 'case.key_dates_changed' ORDER BY id LIMIT 1`, [caseId])) as Array<{ data: { tasksMoved: unknown[] } }>;
+    const [event] = await m.db.query<Array<{ data: { tasksMoved: unknown[] } }>>(`SELECT data FROM case_events WHERE case_id = $1 AND type = 'case.key_dates_changed' ORDER BY id LIMIT 1`, [caseId]);
     expect(event!.data.tasksMoved).toEqual([expect.objectContaining({ taskId, keyDate: 'releaseDate' })]);
   });
 
@@ -97,7 +97,7 @@ describe('key-date moves (medium)', () => {
     await setRelease(caseId, null);
     expect(await dueOf(caseId)).toBeNull();
     expect(await remindersOf(m.db, { taskId }, 'pending')).toEqual([]);
-    expect((await m.db.query(`SELECT key_dates FROM cases WHERE id = $1`, [caseId]))[0].key_dates).toEqual({});
+    expect((await m.db.query<Array<{ key_dates: unknown }>>(`SELECT key_dates FROM cases WHERE id = $1`, [caseId]))[0]?.key_dates).toEqual({});
   });
 
   it('a due date a case manager set by hand stays when the release date moves', async () => {

@@ -95,7 +95,7 @@ describe('InstanceService (medium: real PostgreSQL, moved clock)', () => {
     expect((await tasksOf(m.db, caseId)).map((t) => t.status)).toEqual(['cancelled']);
     expect((await remindersOf(m.db, { taskId: task!.id })).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
 
-    const [timer] = (await m.db.query(`SELECT id, event, fire_at, status FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string; event: string; fire_at: Date; status: string }>;
+    const [timer] = await m.db.query<Array<{ id: string; event: string; fire_at: Date; status: string }>>(`SELECT id, event, fire_at, status FROM timers WHERE instance_id = $1`, [instanceId]);
     expect(timer!.status).toBe('pending');
     // Two days from the moment the state was entered — the clock's, an hour after the start.
     expect(new Date(timer!.fire_at).toISOString()).toBe(plus(T0, HOUR + 2 * DAY));
@@ -125,11 +125,11 @@ describe('InstanceService (medium: real PostgreSQL, moved clock)', () => {
   it('a timer that comes due fires once: the pathway lapses, a second delivery is ignored', async () => {
     const { caseId, instanceId } = await start();
     await m.tx((tx) => instances.sendEvent(tx, caseId, instanceId, { type: 'ASSESS' }, p.manager));
-    const [timer] = (await m.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>;
+    const [timer] = await m.db.query<Array<{ id: string }>>(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId]);
 
     m.clock.advance('P2D');
     expect(await instances.fireTimer(timer!.id)).toBe('fired');
-    const [instance] = (await m.db.query(`SELECT status, state_value FROM pathway_instances WHERE id = $1`, [instanceId])) as Array<{ status: string; state_value: unknown }>;
+    const [instance] = await m.db.query<Array<{ status: string; state_value: unknown }>>(`SELECT status, state_value FROM pathway_instances WHERE id = $1`, [instanceId]);
     expect(instance).toEqual({ status: 'done', state_value: 'lapsed' });
     expect(await instances.fireTimer(timer!.id)).toBe('skipped');
     expect(await eventTypesOf(m.db, caseId)).toEqual(['pathway.started', 'ASSESS', `xstate.after.P2D.${key}.assessment`]);
@@ -138,16 +138,16 @@ describe('InstanceService (medium: real PostgreSQL, moved clock)', () => {
   it('a timer whose state was left before it came due is stale and changes nothing', async () => {
     const { caseId, instanceId } = await start();
     await m.tx((tx) => instances.sendEvent(tx, caseId, instanceId, { type: 'ASSESS' }, p.manager));
-    const [timer] = (await m.db.query(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId])) as Array<{ id: string }>;
+    const [timer] = await m.db.query<Array<{ id: string }>>(`SELECT id FROM timers WHERE instance_id = $1`, [instanceId]);
     m.clock.advance('P1D');
     const decided = await m.tx((tx) => instances.sendEvent(tx, caseId, instanceId, { type: 'DECIDE' }, p.manager));
     expect(decided).toMatchObject({ state: 'decided', status: 'done' });
     m.clock.advance('P1D');
     // Leaving the state cancelled the timer: its job, delivered anyway, does nothing.
-    const [settled] = (await m.db.query(`SELECT status FROM timers WHERE id = $1`, [timer!.id])) as Array<{ status: string }>;
+    const [settled] = await m.db.query<Array<{ status: string }>>(`SELECT status FROM timers WHERE id = $1`, [timer!.id]);
     expect(settled!.status).toBe('cancelled');
     expect(await instances.fireTimer(timer!.id)).toBe('skipped');
-    const [instance] = (await m.db.query(`SELECT state_value FROM pathway_instances WHERE id = $1`, [instanceId])) as Array<{ state_value: unknown }>;
+    const [instance] = await m.db.query<Array<{ state_value: unknown }>>(`SELECT state_value FROM pathway_instances WHERE id = $1`, [instanceId]);
     expect(instance!.state_value).toBe('decided');
   });
 });

@@ -28,18 +28,18 @@ export interface ReminderRead {
 
 /** A task's (or conference's) reminders in due order, due times as ISO strings. */
 export async function remindersOf(db: DataSource, owner: { taskId?: string; conferenceId?: string }, status?: string): Promise<ReminderRead[]> {
-  const rows = (await db.query(
+  const rows = await db.query<Array<Omit<ReminderRead, 'dueAt'> & { dueAt: Date }>>(
     `SELECT id, kind, agency_id AS "agencyId", status, generation, due_at AS "dueAt" FROM reminders
       WHERE ${owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL'} AND ($2::text IS NULL OR status = $2)
       ORDER BY due_at, kind, agency_id`,
     [owner.taskId ?? owner.conferenceId, status ?? null],
-  )) as Array<Omit<ReminderRead, 'dueAt'> & { dueAt: Date }>;
+  );
   return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt).toISOString() }));
 }
 
 /** The queued wake-up (outbox row) for a job id: when the queue is told to run it. */
 export async function outboxRunAt(db: DataSource, jobId: string): Promise<string | null | undefined> {
-  const [row] = (await db.query(`SELECT run_at FROM outbox WHERE job_id = $1 AND topic LIKE 'add:%' ORDER BY id DESC LIMIT 1`, [jobId])) as Array<{ run_at: Date | null }>;
+  const [row] = await db.query<Array<{ run_at: Date | null }>>(`SELECT run_at FROM outbox WHERE job_id = $1 AND topic LIKE 'add:%' ORDER BY id DESC LIMIT 1`, [jobId]);
   if (!row) return undefined;
   return row.run_at ? new Date(row.run_at).toISOString() : null;
 }
@@ -51,7 +51,7 @@ export const notificationsOf = (db: DataSource, caseId: string): Promise<Array<{
   );
 
 export const eventTypesOf = async (db: DataSource, caseId: string): Promise<string[]> =>
-  ((await db.query(`SELECT type FROM case_events WHERE case_id = $1 ORDER BY id`, [caseId])) as Array<{ type: string }>).map((e) => e.type);
+  (await db.query<Array<{ type: string }>>(`SELECT type FROM case_events WHERE case_id = $1 ORDER BY id`, [caseId])).map((e) => e.type);
 
 /** `at` plus an ISO-free offset in ms, as an ISO string. */
 export const plus = (at: string | Date, ms: number) => new Date(new Date(at).getTime() + ms).toISOString();

@@ -31,7 +31,7 @@ describe('TaskService (medium)', () => {
     return { caseId: c.id, instanceId: instance.id, taskId: task!.id };
   }
   const stateOf = async (instanceId: string) =>
-    ((await m.db.query(`SELECT state_value FROM pathway_instances WHERE id = $1`, [instanceId])) as Array<{ state_value: unknown }>)[0]!.state_value;
+    (await m.db.query<Array<{ state_value: unknown }>>(`SELECT state_value FROM pathway_instances WHERE id = $1`, [instanceId]))[0]!.state_value;
 
   it('completing a task closes it, stops its reminders and lets the pathway move on', async () => {
     const { caseId, instanceId, taskId } = await openReport();
@@ -41,7 +41,7 @@ describe('TaskService (medium)', () => {
     expect((await remindersOf(m.db, { taskId })).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(await stateOf(instanceId)).toBe('assessed');
     expect(await eventTypesOf(m.db, caseId)).toEqual(['pathway.started', 'task.completed', 'convene.reevaluate']);
-    const audit = (await m.db.query(`SELECT action, user_id AS "userId" FROM audit_log WHERE case_id = $1 ORDER BY id`, [caseId])) as Array<{ action: string; userId: string }>;
+    const audit = await m.db.query<Array<{ action: string; userId: string }>>(`SELECT action, user_id AS "userId" FROM audit_log WHERE case_id = $1 ORDER BY id`, [caseId]);
     expect(audit).toEqual([{ action: 'task.complete', userId: p.probationStaff.userId }]);
   });
 

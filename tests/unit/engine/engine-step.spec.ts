@@ -102,7 +102,7 @@ describe('startInstance', () => {
     const { snapshot } = startInstance(pathway, { now, facts: secret });
     expect(JSON.stringify(snapshot)).not.toContain('2031');
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
-    const next = applyEvent(pathway, JSON.parse(JSON.stringify(snapshot)), { type: 'ACCEPT' }, { now: later, facts: allScreeningDone });
+    const next = applyEvent(pathway, JSON.parse(JSON.stringify(snapshot)) as typeof snapshot, { type: 'ACCEPT' }, { now: later, facts: allScreeningDone });
     expect(next.value).toBe('contributions');
     expect(JSON.parse(JSON.stringify(next.snapshot))).toEqual(next.snapshot);
   });

@@ -102,11 +102,11 @@ describe('escalation ladders', () => {
 
 describe('task titles per language', () => {
   it('compiles to a default title (English, else the first given) and the titles by language', () => {
-    const both = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport', en: 'Submit report' } } as never);
+    const both = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport', en: 'Submit report' } });
     expect(both.title).toBe('Submit report');
     expect(taskTitleIn(both, 'sv')).toBe('Lämna rapport');
     expect(taskTitleIn(both, 'de')).toBe('Submit report');
-    const swedishOnly = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport' } } as never);
+    const swedishOnly = normalizeTask({ ...task({}), title: { sv: 'Lämna rapport' } });
     expect(swedishOnly.title).toBe('Lämna rapport');
     expect(normalizeTask(task({})).title).toBe('Submit risk assessment');
   });

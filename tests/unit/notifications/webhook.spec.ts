@@ -134,10 +134,10 @@ describe('signBody', () => {
 
 describe('webhookPayload', () => {
   it('writes the contract fields in a stable order and leaves absent ones out', () => {
-    expect(Object.keys(JSON.parse(body))).toEqual([
+    expect(Object.keys(JSON.parse(body) as object)).toEqual([
       'id', 'kind', 'agencyId', 'caseId', 'caseReference', 'taskId', 'dueAt', 'title', 'link',
     ]);
-    expect(JSON.parse(body).dueAt).toBe('2026-03-12T09:00:00.000Z');
+    expect((JSON.parse(body) as { dueAt?: unknown }).dueAt).toBe('2026-03-12T09:00:00.000Z');
     const conference = webhookPayload({
       link: 'http://x/c/1',
       title: 'Case conference',

@@ -20,7 +20,8 @@ export const setMetricsRoute = (res: Response, route: string) => {
 export function routeLabel(req: Request, res: Response): string {
   const fixed: unknown = res.locals.metricsRoute;
   if (typeof fixed === 'string') return fixed;
-  const template: unknown = req.route?.path;
+  // Express types `req.route` as `any`: it is the matched route (a `path` template) or undefined.
+  const template: unknown = (req.route as { path?: unknown } | undefined)?.path;
   // Nest's 404 handler is a catch-all route (`{/*splat}`): a wildcard names no route of ours.
   if (typeof template === 'string' && !template.includes('*')) return `${req.baseUrl ?? ''}${template}`;
   return res.statusCode < 400 ? STATIC_ROUTE : UNMATCHED_ROUTE;

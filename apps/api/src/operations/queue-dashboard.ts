@@ -3,7 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Queue } from 'bullmq';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { ALL_QUEUES, type AppConfig, bearerToken, problem, QUEUE, type QueueName, QueueService, sendProblem } from '#core';
 import { IdentityService } from '#domain';
 import { setMetricsRoute } from './http-metrics.js';
@@ -40,11 +41,12 @@ export class QueueDashboard implements OnModuleInit {
   onModuleInit(): void {
     const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: ALL_QUEUES.map((name) => new BullMQAdapter(this.queues.queue(name), { description: DESCRIPTIONS[name], allowRetries: true })),
+      // bull-board types its adapter for the Redis backend's Queue; it calls only the API both backends share.
+      queues: ALL_QUEUES.map((name) => new BullMQAdapter(this.queues.queue(name) as Queue, { description: DESCRIPTIONS[name], allowRetries: true })),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Convene queues', miscLinks: [{ text: 'Back to Convene', url: '/' }] } },
     });
-    this.host.httpAdapter.getInstance<Express>().use(QUEUE_DASHBOARD_PATH, (req, res, next) => this.gate(req, res, next), serverAdapter.getRouter());
+    this.host.httpAdapter.getInstance<Express>().use(QUEUE_DASHBOARD_PATH, (req, res, next) => this.gate(req, res, next), serverAdapter.getRouter() as RequestHandler);
   }
 
   private async gate(req: Request, res: Response, next: NextFunction): Promise<void> {

@@ -122,7 +122,7 @@ export function AgenciesPage() {
         {editing ? (
           <section className="card" aria-labelledby="agency-edit-h">
             <h2 id="agency-edit-h">{t('admin.editing', { name: editing.name })}</h2>
-            <form onSubmit={saveEdit} className="stack">
+            <form onSubmit={(e) => void saveEdit(e)} className="stack">
               <Field label={t('admin.name')} required>
                 {(id) => <input id={id} required value={editing.name} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />}
               </Field>
@@ -158,7 +158,7 @@ export function AgenciesPage() {
           <h2 id="agency-new-h">{t('admin.newAgency')}</h2>
           <SuccessMessage text={message} />
           <ErrorMessage error={error} />
-          <form onSubmit={submit} className="stack">
+          <form onSubmit={(e) => void submit(e)} className="stack">
             <Field label={t('admin.name')} required>
               {(id) => <input id={id} required value={form.name} onChange={(e) => set({ name: e.target.value })} />}
             </Field>

@@ -6,7 +6,7 @@ export function indexJson(text: string): Map<string, { start: number; end: numbe
   const out = new Map<string, { start: number; end: number }>();
   let i = 0;
   const ws = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && /\s/.test(text[i])) i++;
   };
   const str = (): string => {
     const start = i;
@@ -53,7 +53,7 @@ export function indexJson(text: string): Map<string, { start: number; end: numbe
     } else if (c === '"') {
       str();
     } else {
-      while (i < text.length && !/[,}\]\s]/.test(text[i]!)) i++;
+      while (i < text.length && !/[,}\]\s]/.test(text[i])) i++;
     }
     out.set(path.join('\u0000'), { start, end: i });
   };
@@ -69,7 +69,7 @@ export function indexJson(text: string): Map<string, { start: number; end: numbe
 export function pathSegments(path: string): string[] {
   const segments: string[] = [];
   const re = /\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]|\[(\d+)\]|([^./[\]]+)/g;
-  for (const m of path.matchAll(re)) segments.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  for (const m of path.matchAll(re)) segments.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
   if (segments[0] === '$' || segments[0] === '#') segments.shift();
   return segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
@@ -101,7 +101,7 @@ export function parseErrorOffset(text: string, message: string): number | null {
   if (lc) {
     const lines = text.split('\n');
     let offset = 0;
-    for (let l = 0; l < Number(lc[1]) - 1 && l < lines.length; l++) offset += lines[l]!.length + 1;
+    for (let l = 0; l < Number(lc[1]) - 1 && l < lines.length; l++) offset += lines[l].length + 1;
     return offset + Number(lc[2]) - 1;
   }
   return null;

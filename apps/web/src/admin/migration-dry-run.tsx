@@ -12,7 +12,8 @@ function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (Array.isArray(value)) return String(value.length);
   if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${show(v)}`).join(', ');
-  return String(value);
+  const scalar: unknown = value;
+  return String(scalar);
 }
 
 export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; versions: PathwayVersionInfo[] }) {
@@ -47,7 +48,7 @@ export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; 
     <section className="card" aria-labelledby="dry-run-h">
       <h2 id="dry-run-h">{t('pathways.dryRun')}</h2>
       <p className="hint">{t('pathways.dryRunHint')}</p>
-      <form onSubmit={run} className="row">
+      <form onSubmit={(e) => void run(e)} className="row">
         <VersionSelect label={t('pathways.from')} versions={sorted} value={from} onChange={setFrom} />
         <VersionSelect label={t('pathways.to')} versions={sorted} value={to} onChange={setTo} />
         <button type="submit" disabled={busy || !from || !to}>

@@ -80,7 +80,7 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
     try {
       const key = isNew ? keyOfText() : pathwayKey;
       if (!key) throw new Error(t('pathways.jsonError', { message: 'key' }));
-      const created = await api.post<PathwayVersion>(`/api/pathways/${encodeURIComponent(key)}/versions`, { definition: JSON.parse(text) });
+      const created = await api.post<PathwayVersion>(`/api/pathways/${encodeURIComponent(key)}/versions`, { definition: JSON.parse(text) as unknown });
       setMessage(t('pathways.draftSaved', { version: created.version }));
       navigate(`/admin/pathways/${encodeURIComponent(key)}?version=${created.version}`, { replace: isNew });
       await detail.reload();
@@ -163,7 +163,7 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
                         confirming === v.version ? (
                           <span className="confirm" role="group" aria-label={t('pathways.publish')}>
                             <span>{t('pathways.publishConfirm', { version: v.version })}</span>
-                            <button type="button" className="primary" onClick={() => publish(v.version)}>
+                            <button type="button" className="primary" onClick={() => void publish(v.version)}>
                               {t('pathways.publish')} {v.version}
                             </button>
                             <button type="button" className="secondary" onClick={() => setConfirming(null)}>
@@ -197,11 +197,11 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
           ) : null}
           <DefinitionEditor text={text} onChange={setText} onValidation={setValidation} />
           <div className="row">
-            <button type="button" className="primary" onClick={saveDraft} disabled={validation.state !== 'valid'}>
+            <button type="button" className="primary" onClick={() => void saveDraft()} disabled={validation.state !== 'valid'}>
               {t('pathways.saveDraft')}
             </button>
             {!isNew && detail.data?.publishedVersion && editing !== null && editing !== detail.data.publishedVersion ? (
-              <button type="button" className="secondary" onClick={showDiff}>
+              <button type="button" className="secondary" onClick={() => void showDiff()}>
                 {t('pathways.showDiff')}
               </button>
             ) : null}

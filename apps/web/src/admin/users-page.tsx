@@ -127,7 +127,7 @@ export function UsersPage() {
         {editing ? (
           <section className="card" aria-labelledby="user-edit-h">
             <h2 id="user-edit-h">{t('admin.editing', { name: editing.name })}</h2>
-            <form onSubmit={saveEdit} className="stack">
+            <form onSubmit={(e) => void saveEdit(e)} className="stack">
               <Field label={t('admin.name')} required>
                 {(id) => <input id={id} required value={editing.name} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />}
               </Field>
@@ -172,7 +172,7 @@ export function UsersPage() {
           <h2 id="user-new-h">{t('admin.newUser')}</h2>
           <SuccessMessage text={message} />
           <ErrorMessage error={error} />
-          <form onSubmit={submit} className="stack">
+          <form onSubmit={(e) => void submit(e)} className="stack">
             <Field label={t('admin.name')} required>
               {(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
             </Field>

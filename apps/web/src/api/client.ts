@@ -161,7 +161,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     }
   }
   if (!response.ok) {
-    const problem: Problem = typeof parsed === 'object' && parsed !== null ? (parsed as Problem) : { status: response.status };
+    const problem: Problem = typeof parsed === 'object' && parsed !== null ? parsed : { status: response.status };
     throw new ApiError(response.status, { status: response.status, ...problem });
   }
   return parsed as T;

@@ -34,7 +34,7 @@ function StartPathwayForm({ caseId, running, onDone }: { caseId: string; running
   };
   if (options.length === 0) return null;
   return (
-    <form onSubmit={submit} className="stack">
+    <form onSubmit={(e) => void submit(e)} className="stack">
       <ErrorMessage error={error} />
       <div className="row">
         <Field label={t('case.startPathway')}>

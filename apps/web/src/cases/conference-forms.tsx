@@ -50,7 +50,7 @@ export function ScheduleConferenceForm({ caseId, participants, onDone }: { caseI
     onDone(t('conf.scheduled'));
   });
   return (
-    <form onSubmit={submit} className="stack" aria-labelledby={`${uid}-h`}>
+    <form onSubmit={(e) => void submit(e)} className="stack" aria-labelledby={`${uid}-h`}>
       <h3 id={`${uid}-h`}>{t('conf.schedule')}</h3>
       <ErrorMessage error={error} />
       <div className="row">
@@ -96,7 +96,7 @@ export function MoveConferenceForm({ conference, onDone }: { conference: Confere
     onDone(t('conf.moved'));
   });
   return (
-    <form onSubmit={submit} className="stack">
+    <form onSubmit={(e) => void submit(e)} className="stack">
       <ErrorMessage error={error} />
       <div className="row">
         <Field label={t('conf.newTime')} required>
@@ -129,7 +129,7 @@ export function AttendanceForm({ conference, agencyIds, onDone }: { conference: 
     onDone(t('conf.attendanceSaved'));
   });
   return (
-    <form onSubmit={submit} className="stack">
+    <form onSubmit={(e) => void submit(e)} className="stack">
       <ErrorMessage error={error} />
       <table>
         <caption className="visually-hidden">{t('conf.attendance')}</caption>
@@ -187,7 +187,7 @@ export function MinutesForm({ conference, agencyIds, onDone }: { conference: Con
   const agencies = useAgencies();
   const uid = useId();
   const [text, setText] = useState(conference.minutes?.text ?? '');
-  const [decisions, setDecisions] = useState((conference.minutes?.decisions ?? []).join('\n'));
+  const [decisions, setDecisions] = useState((conference.minutes?.decisions ?? []).map((d) => (typeof d === 'string' ? d : d.text)).join('\n'));
   const [actions, setActions] = useState<ActionRow[]>([]);
   const set = (i: number, patch: Partial<ActionRow>) => setActions((all) => all.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   const { busy, error, submit } = useSubmit(async () => {
@@ -205,7 +205,7 @@ export function MinutesForm({ conference, agencyIds, onDone }: { conference: Con
     onDone(t('conf.minutesSaved'));
   });
   return (
-    <form onSubmit={submit} className="stack">
+    <form onSubmit={(e) => void submit(e)} className="stack">
       <ErrorMessage error={error} />
       <Field label={t('conf.minutesText')} required>
         {(id) => <textarea id={id} rows={5} required value={text} onChange={(e) => setText(e.target.value)} />}

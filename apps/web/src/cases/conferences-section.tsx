@@ -36,7 +36,7 @@ function ConferenceCard({ conference, detail, onChanged }: { conference: Confere
       </dl>
       <ErrorMessage error={error} />
       <p>
-        <button type="button" className="link-button" onClick={() => downloadInvite(conference).catch(setError)}>
+        <button type="button" className="link-button" onClick={() => void downloadInvite(conference).catch(setError)}>
           {t('conf.downloadInvite')}
         </button>
       </p>

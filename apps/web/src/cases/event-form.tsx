@@ -59,7 +59,7 @@ export function EventForm({ caseId, instance, event, onDone, onConflict, onCance
   };
 
   return (
-    <form className="event-form card stack" onSubmit={submit} aria-labelledby={`${uid}-title`}>
+    <form className="event-form card stack" onSubmit={(e) => void submit(e)} aria-labelledby={`${uid}-title`}>
       <h4 id={`${uid}-title`}>{t('event.dataTitle', { title })}</h4>
       <ErrorMessage error={error} />
       {hints.map((field) => {

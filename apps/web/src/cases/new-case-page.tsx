@@ -65,7 +65,7 @@ export function NewCasePage() {
     <>
       <PageHeading title={t('newCase.title')}>{t('newCase.title')}</PageHeading>
       <ErrorMessage error={error} />
-      <form onSubmit={submit} className="card stack narrow">
+      <form onSubmit={(e) => void submit(e)} className="card stack narrow">
         <Field label={t('newCase.subjectName')} required>
           {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
         </Field>

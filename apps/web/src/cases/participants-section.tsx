@@ -45,7 +45,7 @@ export function ParticipantsSection({ detail, onChanged }: { detail: CaseDetail;
         ))}
       </ul>
       {hasRole('case_manager') ? (
-        <form onSubmit={add} className="stack">
+        <form onSubmit={(e) => void add(e)} className="stack">
           <h3>{t('case.addParticipant')}</h3>
           <ErrorMessage error={error} />
           <div className="row">

@@ -6,7 +6,12 @@ import { useI18n } from '../i18n/i18n';
 // Timeline entries differ by kind; show the fields that say what happened, whatever the kind.
 function summary(item: TimelineItem): string {
   const parts: string[] = [];
-  const text = (v: unknown) => (typeof v === 'string' ? v : v && typeof v === 'object' ? describeState(v) : v === undefined ? '' : String(v));
+  const text = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object') return describeState(v);
+    const scalar: unknown = v;
+    return v === undefined ? '' : String(scalar);
+  };
   for (const field of ['title', 'event', 'type', 'pathway', 'key']) {
     const v = item[field];
     if (typeof v === 'string' && v && !parts.includes(v)) parts.push(v);

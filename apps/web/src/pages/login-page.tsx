@@ -62,7 +62,7 @@ export function LoginPage() {
           <p>{t('login.or')}</p>
         </div>
       ) : null}
-      <form onSubmit={submit} className="card stack">
+      <form onSubmit={(e) => void submit(e)} className="card stack">
         <Field label={t('login.email')} required>
           {(id) => (
             <input id={id} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />

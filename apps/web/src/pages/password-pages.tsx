@@ -51,7 +51,7 @@ export function ChangePasswordPage() {
       <PageHeading title={t('password.title')}>{t('password.title')}</PageHeading>
       <SuccessMessage text={done ? t('password.changed') : null} />
       <ErrorMessage error={error} />
-      <form onSubmit={submit} className="card stack narrow">
+      <form onSubmit={(e) => void submit(e)} className="card stack narrow">
         <Field label={t('password.current')} required>
           {(id) => <input id={id} type="password" required autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}
         </Field>
@@ -98,7 +98,7 @@ export function ResetPasswordPage() {
           <Link to="/login">{t('login.backToLogin')}</Link>
         </p>
       ) : (
-        <form onSubmit={submit} className="card stack">
+        <form onSubmit={(e) => void submit(e)} className="card stack">
           <NewPasswordFields value={next} repeat={repeat} onChange={setNext} onRepeat={setRepeat} />
           <button type="submit" className="primary" disabled={!token}>
             {t('reset.submit')}

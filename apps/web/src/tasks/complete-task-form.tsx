@@ -30,7 +30,7 @@ export function CompleteTaskForm({ task, onDone, onCancel }: { task: Pick<Task, 
   };
 
   return (
-    <form className="card stack complete-form" onSubmit={submit} aria-labelledby={`${uid}-h`}>
+    <form className="card stack complete-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${uid}-h`}>
       <h4 id={`${uid}-h`}>{t('tasks.completeTitle', { title: task.title })}</h4>
       <ErrorMessage error={error} />
       <fieldset>

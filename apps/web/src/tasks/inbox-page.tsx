@@ -38,7 +38,7 @@ export function InboxPage() {
     const next = e.key === 'ArrowRight' ? index + 1 : e.key === 'ArrowLeft' ? index - 1 : null;
     if (next === null) return;
     e.preventDefault();
-    const target = TABS[(next + TABS.length) % TABS.length]!;
+    const target = TABS[(next + TABS.length) % TABS.length];
     navigate(`/inbox?tab=${target}`);
     document.getElementById(`tab-${target}`)?.focus();
   };
@@ -105,7 +105,7 @@ export function InboxPage() {
                   {task.acknowledgedAt ? (
                     <span className="tag">{t('tasks.acknowledged')}</span>
                   ) : (
-                    <button type="button" className="secondary" onClick={() => acknowledge(task)}>
+                    <button type="button" className="secondary" onClick={() => void acknowledge(task)}>
                       {t('tasks.acknowledge')}
                       <span className="visually-hidden"> {task.title}</span>
                     </button>

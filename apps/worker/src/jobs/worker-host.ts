@@ -63,7 +63,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Checks that every job has a handler (throws otherwise), then starts a worker per queue. */
   start(): void {
-    const { missing, unknown } = missingHandlers(this.handlers as unknown as Record<string, { handlers?: Record<string, unknown> }>);
+    const { missing, unknown } = missingHandlers(this.handlers);
     if (missing.length > 0 || unknown.length > 0) {
       const problems = [
         ...(missing.length > 0 ? [`no handler for ${missing.join(', ')}`] : []),

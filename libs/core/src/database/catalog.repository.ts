@@ -24,7 +24,7 @@ export const CatalogRepository = {
  * TypeORM's own bookkeeping table is left out.
  */
 export async function schemaSnapshot(ds: DataSource): Promise<string[]> {
-  const rows = (await ds.query(
+  const rows = await ds.query<Array<{ line: string }>>(
     `SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
               || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
@@ -65,7 +65,7 @@ export async function schemaSnapshot(ds: DataSource): Promise<string[]> {
         WHERE c.relkind = 'S' AND c.relname <> 'typeorm_migrations_id_seq'
        UNION ALL
        SELECT 'extension ' || e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'`,
-  )) as Array<{ line: string }>;
+  );
   return rows.map((r) => r.line).sort();
 }
 

@@ -1,4 +1,4 @@
-import { ERROR_TITLE, type ErrorCode, type FieldError } from './domain-error.js';
+import { ERROR_TITLE, type FieldError } from './domain-error.js';
 
 export interface Problem {
   type: string;
@@ -11,7 +11,8 @@ export interface Problem {
 
 const TYPE_BASE = 'https://convene.dev/problems/';
 
-export function problem(code: ErrorCode | string, status: number, detail: string, extra: Record<string, unknown> = {}): Problem {
+/** `code`: an `ErrorCode` (which has a title) or any other problem code. */
+export function problem(code: string, status: number, detail: string, extra: Record<string, unknown> = {}): Problem {
   const title = (ERROR_TITLE as Record<string, string>)[code] ?? 'Error';
   return { type: TYPE_BASE + code.replace(/_/g, '-'), title, status, detail, ...extra };
 }

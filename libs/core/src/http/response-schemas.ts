@@ -10,7 +10,7 @@ export const responseSchemas = z.registry<{ id: string; description?: string }>(
 
 /** Registers a response schema under its name (the name clients see in the generated types). */
 export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  responseSchemas.add(schema as z.ZodType, { id, ...(description ? { description } : {}) });
+  responseSchemas.add(schema, { id, ...(description ? { description } : {}) });
   return schema;
 }
 

@@ -132,6 +132,6 @@ function postgresConnection(databaseUrl: string, prefix: string): QueueConnectio
       watched(link, new Worker(name, processor, { connection, concurrency, autorun, ...STALL_OPTIONS }, createPostgresBackend)),
     epoch: () => Promise.resolve('postgres'),
     markEpoch: () => Promise.resolve('postgres'),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -35,7 +35,7 @@ export class DemoCaseDriver {
     a: DemoActors,
     input: { subject: { name: string; dateOfBirth?: string }; participants: Array<[DemoAgencyKey, string]>; keyDates?: Record<string, string> },
   ): Promise<DemoCaseDriver> {
-    const res = await a.client.call('POST', '/api/cases', a.caseManagerToken, {
+    const res = await a.client.call<{ id: string; reference: string }>('POST', '/api/cases', a.caseManagerToken, {
       subject: input.subject,
       leadAgencyId: a.agencyIds.city,
       participants: input.participants.map(([agency, role]) => ({ agencyId: a.agencyIds[agency], role })),
@@ -86,13 +86,13 @@ export class DemoCaseDriver {
   async conference(opts: { scheduledAt: string; location: string; agencies: DemoAgencyKey[]; attended?: DemoAgencyKey[]; minutes?: { text: string; decisions: string[]; actions: Array<{ title: string; agency: DemoAgencyKey; dueAt: string }> } }): Promise<boolean> {
     if (!this.a.conferences) return false;
     const ids = this.a.agencyIds;
-    const created = await this.a.client.call('POST', `/api/cases/${this.caseId}/conferences`, this.a.caseManagerToken, {
+    const created = await this.a.client.call<{ id: string }>('POST', `/api/cases/${this.caseId}/conferences`, this.a.caseManagerToken, {
       scheduledAt: opts.scheduledAt,
       durationMinutes: 90,
       location: opts.location,
       agencyIds: opts.agencies.map((k) => ids[k]),
     });
-    const conferenceId = created.body.id as string;
+    const conferenceId = created.body.id;
     for (const agency of opts.agencies) {
       if (!opts.attended) break;
       const attended = opts.attended.includes(agency);
@@ -113,15 +113,17 @@ export class DemoCaseDriver {
   }
 
   private async activeInstance(pathway: string): Promise<string> {
-    const detail = await this.a.client.call('GET', `/api/cases/${this.caseId}`, this.a.caseManagerToken, undefined, [200]);
-    const instance = (detail.body.pathways as Array<{ instanceId: string; key: string; status: string }>).find((p) => p.key === pathway && p.status === 'active');
+    const detail = await this.a.client.call<{ pathways: Array<{ instanceId: string; key: string; status: string }> }>(
+      'GET', `/api/cases/${this.caseId}`, this.a.caseManagerToken, undefined, [200]);
+    const instance = detail.body.pathways.find((p) => p.key === pathway && p.status === 'active');
     if (!instance) throw new DemoSeedError(`case ${this.reference}: no active '${pathway}' pathway`);
     return instance.instanceId;
   }
 
   /** Open pathway tasks (conference actions have no state and are left to the agencies). */
   private async openTasks(): Promise<OpenTask[]> {
-    const res = await this.a.client.call('GET', `/api/tasks?caseId=${this.caseId}&status=open&limit=200`, this.a.caseManagerToken, undefined, [200]);
-    return (res.body.items as Array<OpenTask & { stateId: string | null }>).filter((t) => t.stateId);
+    const res = await this.a.client.call<{ items: Array<OpenTask & { stateId: string | null }> }>(
+      'GET', `/api/tasks?caseId=${this.caseId}&status=open&limit=200`, this.a.caseManagerToken, undefined, [200]);
+    return res.body.items.filter((t) => t.stateId);
   }
 }

@@ -1,9 +1,10 @@
-/** A response read loosely: the demo seed only needs a few fields of each. */
-export interface DemoResponse {
+/**
+ * A response: the caller names the few documented fields it reads (`T`); the body is the parsed JSON
+ * as the API sent it, not validated again here (the API's own response schemas hold its shape).
+ */
+export interface DemoResponse<T = unknown> {
   status: number;
-  // The seed reads a handful of documented fields from each answer; typing every one adds nothing.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
+  body: T;
 }
 
 /** Thrown when the API answers something the seed did not expect; carries the problem detail. */
@@ -30,22 +31,22 @@ export class DemoClient {
   async login(email: string, password: string): Promise<string> {
     const known = this.tokens.get(email);
     if (known) return known;
-    const res = await this.send('POST', '/api/auth/login', undefined, { email, password });
+    const res = await this.send<{ accessToken: string }>('POST', '/api/auth/login', undefined, { email, password });
     if (res.status !== 200) {
       throw new DemoSeedError(`cannot log in as ${email} (HTTP ${res.status}): ${describe(res.body)}`, res.status);
     }
     this.tokens.set(email, res.body.accessToken);
-    return res.body.accessToken as string;
+    return res.body.accessToken;
   }
 
   /** Sends a request and fails unless the status is one of `expected`. */
-  async call(method: string, path: string, token: string | undefined, body?: unknown, expected: number[] = [200, 201]): Promise<DemoResponse> {
-    let res = await this.send(method, path, token, body);
+  async call<T = unknown>(method: string, path: string, token: string | undefined, body?: unknown, expected: number[] = [200, 201]): Promise<DemoResponse<T>> {
+    let res = await this.send<T>(method, path, token, body);
     // A transaction PostgreSQL aborted for a concurrent one (the worker sending a reminder, say)
     // changed nothing and says so: send it again.
-    for (let retry = 1; retry <= 3 && res.status === 409 && res.body?.retryable === true; retry++) {
+    for (let retry = 1; retry <= 3 && res.status === 409 && (res.body as { retryable?: unknown } | null | undefined)?.retryable === true; retry++) {
       await new Promise((resolve) => setTimeout(resolve, 50 * retry));
-      res = await this.send(method, path, token, body);
+      res = await this.send<T>(method, path, token, body);
     }
     if (!expected.includes(res.status)) {
       throw new DemoSeedError(`${method} ${path} answered ${res.status}: ${describe(res.body)}`, res.status);
@@ -54,7 +55,7 @@ export class DemoClient {
   }
 
   /** Sends a request and returns whatever came back. */
-  async send(method: string, path: string, token: string | undefined, body?: unknown): Promise<DemoResponse> {
+  async send<T = unknown>(method: string, path: string, token: string | undefined, body?: unknown): Promise<DemoResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -66,7 +67,7 @@ export class DemoClient {
     } catch {
       // not JSON: keep the text for the error message
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed as T };
   }
 }
 

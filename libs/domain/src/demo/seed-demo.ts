@@ -29,7 +29,7 @@ export async function seedDemo(baseUrl: string, admin: AdminCredentials, opts: {
   const adminToken = await client.login(admin.email, admin.password);
   const created = { agencies: 0, users: 0, cases: 0 };
 
-  const existingAgencies = (await client.call('GET', '/api/agencies', adminToken, undefined, [200])).body.items as Array<{ id: string; name: string }>;
+  const existingAgencies = (await client.call<{ items: Array<{ id: string; name: string }> }>('GET', '/api/agencies', adminToken, undefined, [200])).body.items;
   const agencies: DemoSeedResult['agencies'] = [];
   for (const a of DEMO_AGENCIES) {
     const found = existingAgencies.find((x) => x.name === a.name);
@@ -38,14 +38,14 @@ export async function seedDemo(baseUrl: string, admin: AdminCredentials, opts: {
       continue;
     }
     const { key, ...body } = a;
-    const res = await client.call('POST', '/api/agencies', adminToken, body, [201]);
+    const res = await client.call<{ id: string }>('POST', '/api/agencies', adminToken, body, [201]);
     agencies.push({ key, id: res.body.id, name: a.name, created: true });
     created.agencies++;
     log(`agency  + ${a.name}`);
   }
   const agencyIds = Object.fromEntries(agencies.map((a) => [a.key, a.id])) as Record<DemoAgencyKey, string>;
 
-  const existingUsers = (await client.call('GET', '/api/users', adminToken, undefined, [200])).body.items as Array<{ email: string }>;
+  const existingUsers = (await client.call<{ items: Array<{ email: string }> }>('GET', '/api/users', adminToken, undefined, [200])).body.items;
   const known = new Set(existingUsers.map((u) => u.email.toLowerCase()));
   for (const u of DEMO_USERS) {
     if (known.has(u.email.toLowerCase())) continue;
@@ -98,7 +98,7 @@ export async function seedDemo(baseUrl: string, admin: AdminCredentials, opts: {
 }
 
 async function hasConferenceEndpoints(client: DemoClient): Promise<boolean> {
-  const res = await client.send('GET', '/docs-json', undefined);
+  const res = await client.send<{ paths?: Record<string, unknown> } | null | undefined>('GET', '/docs-json', undefined);
   const paths = Object.keys((res.status === 200 && res.body?.paths) || {});
   const has = (pattern: RegExp) => paths.some((p) => pattern.test(p));
   return has(/^\/api\/cases\/\{[^}]+\}\/conferences$/) && has(/^\/api\/conferences\/\{[^}]+\}\/attendance$/);
@@ -114,8 +114,8 @@ interface CaseSummary {
 async function listCases(client: DemoClient, token: string): Promise<CaseSummary[]> {
   const all: CaseSummary[] = [];
   for (let offset = 0; ; offset += 200) {
-    const res = await client.call('GET', `/api/cases?limit=200&offset=${offset}`, token, undefined, [200]);
-    all.push(...(res.body.items as CaseSummary[]));
+    const res = await client.call<{ items: CaseSummary[] }>('GET', `/api/cases?limit=200&offset=${offset}`, token, undefined, [200]);
+    all.push(...res.body.items);
     if (res.body.items.length < 200) return all;
   }
 }

@@ -294,18 +294,21 @@ export class InstanceService {
           );
           break;
         }
-        case 'notify':
+        case 'notify': {
+          // `title` is a free-form action param: any JSON value, as String() prints it.
+          const title: unknown = effect.params?.title ?? pathway.definition.title;
           for (const agency of agenciesWithRole(ctx, effect.role)) {
             await this.notifications.create(tx, {
               caseId: ctx.case.id,
               agencyId: agency.agencyId,
               kind: effect.kind,
-              title: String(effect.params?.title ?? pathway.definition.title),
+              title: String(title),
               rule: { source: 'pathway', pathway: row.pathwayKey, version: row.version, kind: effect.kind, revision: row.revision },
               dedupeKey: `notify:${row.id}:${row.revision}:${effect.kind}:${agency.agencyId}`,
             });
           }
           break;
+        }
         case 'pathway.start': {
           if (depth >= MAX_CHAINED_STARTS) throw new DomainError('unprocessable', 'Too many chained pathway starts');
           if (!(await InstanceRepository.isRunning(tx, ctx.case.id, effect.key))) await this.startIn(tx, ctx, effect.key, { system: 'pathway' }, row.id, depth + 1);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, DomainError, isConcurrencyFailure } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { CompiledPathway, PathwayDefinition } from '#engine';
+import type { CompiledPathway } from '#engine';
 import { AuditService } from '../audit/audit.service.js';
 import { loadCaseContext } from '../cases/case-context.js';
 import { transaction, type Db } from '../db.js';
@@ -26,8 +26,11 @@ interface Versions {
 }
 
 /** Thrown to roll back a dry run's rehearsal, carrying what it found. */
-class Rehearsal {
-  constructor(readonly item: MigrationItem) {}
+class Rehearsal extends Error {
+  constructor(readonly item: MigrationItem) {
+    super('migration dry run: rolled back');
+    this.name = 'Rehearsal';
+  }
 }
 
 /**
@@ -98,7 +101,7 @@ export class PathwayMigrationService {
           if (!result.ok || !('revision' in result)) return { ...result, applied: false, revision: null };
           return { ...result, applied: true };
         });
-        items.push(item as AppliedItem);
+        items.push(item);
       } catch (error) {
         items.push({ ...this.failure(id, req, error), applied: false, revision: null });
       }
@@ -145,8 +148,8 @@ export class PathwayMigrationService {
     const mapping = req.mapping ?? {};
     const now = this.clock.now();
     const changes = changesFor({
-      from: versions.from.definition as PathwayDefinition,
-      to: versions.to.definition as PathwayDefinition,
+      from: versions.from.definition,
+      to: versions.to.definition,
       stateValue: row.stateValue,
       holdings,
       mapping,

@@ -35,12 +35,14 @@ export class WorkflowLoader implements OnApplicationBootstrap {
     for (const file of files) {
       let definition: { key?: unknown };
       try {
-        definition = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+        definition = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as { key?: unknown };
       } catch {
         this.logger.error({ file }, 'pathway file is not valid JSON; skipped');
         continue;
       }
-      const key = String(definition.key ?? path.basename(file, '.json'));
+      // The file's `key` is checked with the rest of the definition; until then any JSON value, as String() prints it.
+      const named: unknown = definition.key ?? path.basename(file, '.json');
+      const key = String(named);
       try {
         results.push(await this.loadOne(key, definition));
       } catch (error) {

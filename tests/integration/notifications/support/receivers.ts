@@ -48,7 +48,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         at: Date.now(),
         deliveryId: String(req.headers['x-convene-delivery'] ?? ''),
         signatureValid: given.length === expected.length && timingSafeEqual(given, expected),
-        body: JSON.parse(raw),
+        body: JSON.parse(raw) as unknown,
       };
       receiver.received.push(request);
       const answer = receiver.answer(request, receiver.received.length - 1);

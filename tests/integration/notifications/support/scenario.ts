@@ -4,7 +4,7 @@ import type { Partnership, PartnershipRole, TestApp } from '../../../support/app
 /** Publishes a pathway definition through the admin API under a fresh key; returns the key. */
 export async function publishPathway(t: TestApp, adminToken: string, definition: (key: string) => Record<string, unknown>): Promise<string> {
   const key = `t-${randomUUID().slice(0, 8)}`;
-  const created = await t.request('POST', `/api/pathways/${key}/versions`, { token: adminToken, body: { definition: definition(key) } });
+  const created = await t.request<{ version: number }>('POST', `/api/pathways/${key}/versions`, { token: adminToken, body: { definition: definition(key) } });
   if (created.status !== 201) throw new Error(`pathway: ${created.status} ${JSON.stringify(created.body)}`);
   const published = await t.request('POST', `/api/pathways/${key}/versions/${created.body.version}/publish`, { token: adminToken });
   if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
@@ -46,7 +46,7 @@ export const quickReminderPathway = (key: string) => ({
 
 /** Opens a case with the partnership's coordinator (lead), probation and police; returns its id. */
 export async function openCase(t: TestApp, p: Partnership, roles: PartnershipRole[] = ['probation', 'police']): Promise<{ id: string; reference: string }> {
-  const res = await t.request('POST', '/api/cases', {
+  const res = await t.request<{ id: string; reference: string }>('POST', '/api/cases', {
     token: p.tokens.coordinator,
     body: {
       subject: { name: 'Test Subject' },
@@ -59,7 +59,7 @@ export async function openCase(t: TestApp, p: Partnership, roles: PartnershipRol
 }
 
 export async function startPathway(t: TestApp, p: Partnership, caseId: string, key: string): Promise<string> {
-  const res = await t.request('POST', `/api/cases/${caseId}/pathways`, { token: p.tokens.coordinator, body: { key } });
+  const res = await t.request<{ instanceId: string }>('POST', `/api/cases/${caseId}/pathways`, { token: p.tokens.coordinator, body: { key } });
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.instanceId;
 }
