@@ -5,7 +5,7 @@ import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
 import { NOTIFICATIONS_CHANGED } from '../layout';
 import { Link, navigate, useLocation } from '../router';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 
 /** Links in notifications are absolute (they also go out by email); keep in-app ones in the app. */
 function inAppPath(n: Notification): string | null {
@@ -24,9 +24,9 @@ export function NotificationsPage() {
   const { t, dateTime } = useI18n();
   const { search } = useLocation();
   const unreadOnly = search.get('unread') === 'true';
-  const list = useResource(
+  const list = useApi(
+    ['notifications', unreadOnly],
     () => api.get<Page<Notification> & { unread?: number }>(`/api/notifications${unreadOnly ? '?unread=true' : ''}`),
-    String(unreadOnly),
   );
   const markRead = async (n: Notification) => {
     await api.post(`/api/notifications/${n.id}/read`);
