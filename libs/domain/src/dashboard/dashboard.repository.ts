@@ -152,14 +152,14 @@ export const DashboardRepository = {
     return many<StepDuration>(
       db,
       `WITH entered AS (
-         SELECT i.pathway_key, i.version, e.to_state, e.at,
+         SELECT i.pathway_key, i.version, e.to_state, e.at AS entered_at,
                 lead(e.at) OVER (PARTITION BY e.instance_id ORDER BY e.at, e.id) AS left_at
            FROM case_events e JOIN pathway_instances i ON i.id = e.instance_id JOIN cases c ON c.id = e.case_id
           WHERE e.to_state IS NOT NULL AND (e.from_state IS NULL OR e.from_state IS DISTINCT FROM e.to_state)
             AND e.at >= $1 AND ${where})
-       SELECT pathway_key AS pathway, version, to_state AS state,
-              (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) / 86400)::float8 AS "medianDays",
-              (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) / 86400)::float8 AS "p90Days",
+       SELECT pathway_key AS pathway, max(version)::int AS version, to_state AS state,
+              (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at)) / 86400)::float8 AS "medianDays",
+              (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at)) / 86400)::float8 AS "p90Days",
               count(*)::int AS samples
          FROM entered WHERE left_at IS NOT NULL
         GROUP BY pathway_key, to_state
