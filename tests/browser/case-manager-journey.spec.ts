@@ -40,8 +40,10 @@ describe('journey: a case manager takes a referral to an accepted case and sched
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'login');
 
+    // Case managers land on their dashboard.
     await signIn(page, users.coordinator.email, PASSWORD);
-    await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+    await page.waitForURL('**/dashboard');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 
     // A new case: the city coordinates, police take part, probation referred the person.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New case' }).click();
@@ -95,6 +97,7 @@ describe('journey: a case manager takes a referral to an accepted case and sched
     await page.locator('.current-step-text', { hasText: 'Initial conference' }).waitFor();
 
     // Schedule the initial conference for two weeks from now, inviting every participant.
+    await page.getByRole('tab', { name: /^Conferences/ }).click();
     const conferences = page.getByRole('region', { name: 'Conferences' });
     await conferences.getByLabel(/^Date/).fill(daysFromNow(14));
     await conferences.getByLabel(/^Time/).fill('10:30');

@@ -1,9 +1,13 @@
-import { useEffect, type ReactNode } from 'react';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { createBrowserRouter, Outlet, RouterProvider, useParams } from 'react-router';
 import { AgenciesPage } from './admin/agencies-page';
+import { AuditPage } from './admin/audit-page';
 import { PathwayEditorPage } from './admin/pathway-editor-page';
 import { PathwaysPage } from './admin/pathways-page';
 import { UsersPage } from './admin/users-page';
 import { AgenciesProvider } from './agencies';
+import { createQueryClient } from './api/queries';
 import type { Role } from './api/types';
 import { CaseListPage } from './cases/case-list-page';
 import { CasePage } from './cases/case-page';
@@ -14,34 +18,13 @@ import { Layout } from './layout';
 import { LoginPage } from './pages/login-page';
 import { LoginCompletePage } from './pages/login-complete-page';
 import { ChangePasswordPage, ResetPasswordPage } from './pages/password-pages';
-import { Link, matchPath, navigate, useLocation } from './router';
+import { Link, Navigate, registerRouter, useLocation } from './router';
 import { SessionProvider, homeFor, useSession } from './session';
 import { InboxPage } from './tasks/inbox-page';
 import { NotificationsPage } from './tasks/notifications-page';
 
-interface Route {
-  pattern: string;
-  roles?: Role[];
-  render: (params: Record<string, string>) => ReactNode;
-}
-
-const ROUTES: Route[] = [
-  { pattern: '/cases', roles: ['case_manager', 'agency_staff', 'admin'], render: () => <CaseListPage /> },
-  { pattern: '/cases/new', roles: ['case_manager'], render: () => <NewCasePage /> },
-  { pattern: '/cases/:id', render: (p) => <CasePage key={p.id} id={p.id} /> },
-  { pattern: '/inbox', render: () => <InboxPage /> },
-  { pattern: '/notifications', render: () => <NotificationsPage /> },
-  { pattern: '/account/password', render: () => <ChangePasswordPage /> },
-  { pattern: '/admin/agencies', roles: ['admin'], render: () => <AgenciesPage /> },
-  { pattern: '/admin/users', roles: ['admin'], render: () => <UsersPage /> },
-  { pattern: '/admin/pathways', roles: ['admin'], render: () => <PathwaysPage /> },
-  { pattern: '/admin/pathways/:key', roles: ['admin'], render: (p) => <PathwayEditorPage key={p.key} pathwayKey={p.key} /> },
-];
-
-function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true }), [to]);
-  return null;
-}
+// The charts library is only needed on the dashboard: it loads with it.
+const DashboardPage = lazy(() => import('./dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
 
 function NotFound() {
   const { t } = useI18n();
@@ -55,38 +38,110 @@ function NotFound() {
   );
 }
 
-function Pages() {
+function Loading() {
   const { t } = useI18n();
+  return <p className="loading">{t('app.loading')}</p>;
+}
+
+/** Signed-in pages: the login page otherwise (coming back here after), and 404 for a role that may not see it. */
+function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   const { user, checking } = useSession();
   const { path, search } = useLocation();
-  // Reached from outside (single sign-on, an emailed link), signed in or not.
-  if (path === '/login/complete') return <LoginCompletePage />;
-  if (path === '/reset-password') return <ResetPasswordPage />;
-  if (checking) return <p className="loading">{t('app.loading')}</p>;
+  if (checking) return <Loading />;
   if (!user) {
-    if (path !== '/login') return <Redirect to={`/login${path === '/' ? '' : `?next=${encodeURIComponent(path + (search.size ? `?${search}` : ''))}`}`} />;
-    return <LoginPage />;
+    const back = path + (search.size ? `?${search}` : '');
+    return <Navigate replace to={`/login${path === '/' ? '' : `?next=${encodeURIComponent(back)}`}`} />;
   }
-  if (path === '/' || path === '/login') return <Redirect to={homeFor(user)} />;
-  for (const route of ROUTES) {
-    const params = matchPath(route.pattern, path);
-    if (!params) continue;
-    if (route.roles && !route.roles.some((r) => user.roles.includes(r))) return <NotFound />;
-    return <>{route.render(params)}</>;
-  }
-  return <NotFound />;
+  if (roles && !roles.some((r) => user.roles.includes(r))) return <NotFound />;
+  return <>{children}</>;
 }
+
+function Home() {
+  const { user, checking } = useSession();
+  if (checking) return <Loading />;
+  return <Navigate replace to={user ? homeFor(user) : '/login'} />;
+}
+
+function Login() {
+  const { user, checking } = useSession();
+  if (checking) return <Loading />;
+  if (user) return <Navigate replace to={homeFor(user)} />;
+  return <LoginPage />;
+}
+
+function CaseRoute() {
+  const { id = '' } = useParams();
+  return <CasePage key={id} id={id} />;
+}
+
+function PathwayEditorRoute() {
+  const { key = '' } = useParams();
+  return <PathwayEditorPage key={key} pathwayKey={key} />;
+}
+
+/** Forgets every cached read when the signed-in user changes (sign-out, another user). */
+function CacheScope({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const client = useQueryClient();
+  const previous = useRef(user?.id);
+  useEffect(() => {
+    if (previous.current !== user?.id) client.clear();
+    previous.current = user?.id;
+  }, [user?.id, client]);
+  return <>{children}</>;
+}
+
+function Root() {
+  return (
+    <SessionProvider>
+      <CacheScope>
+        <AgenciesProvider>
+          <Layout>
+            <Outlet />
+          </Layout>
+        </AgenciesProvider>
+      </CacheScope>
+    </SessionProvider>
+  );
+}
+
+const everyone: Role[] = ['case_manager', 'agency_staff', 'admin'];
+
+const router = createBrowserRouter([
+  {
+    element: <Root />,
+    children: [
+      { path: '/', element: <Home /> },
+      { path: '/login', element: <Login /> },
+      // Reached from outside (single sign-on, an emailed link), signed in or not.
+      { path: '/login/complete', element: <LoginCompletePage /> },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
+      { path: '/dashboard', element: <Private roles={['case_manager']}><Suspense fallback={<Loading />}><DashboardPage /></Suspense></Private> },
+      { path: '/cases', element: <Private roles={everyone}><CaseListPage /></Private> },
+      { path: '/cases/new', element: <Private roles={['case_manager']}><NewCasePage /></Private> },
+      { path: '/cases/:id', element: <Private><CaseRoute /></Private> },
+      { path: '/inbox', element: <Private><InboxPage /></Private> },
+      { path: '/notifications', element: <Private><NotificationsPage /></Private> },
+      { path: '/account/password', element: <Private><ChangePasswordPage /></Private> },
+      { path: '/admin/agencies', element: <Private roles={['admin']}><AgenciesPage /></Private> },
+      { path: '/admin/users', element: <Private roles={['admin']}><UsersPage /></Private> },
+      { path: '/admin/audit', element: <Private roles={['admin']}><AuditPage /></Private> },
+      { path: '/admin/pathways', element: <Private roles={['admin']}><PathwaysPage /></Private> },
+      { path: '/admin/pathways/:key', element: <Private roles={['admin']}><PathwayEditorRoute /></Private> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+registerRouter(router);
+
+const queryClient = createQueryClient();
 
 export function App() {
   return (
     <I18nProvider>
-      <SessionProvider>
-        <AgenciesProvider>
-          <Layout>
-            <Pages />
-          </Layout>
-        </AgenciesProvider>
-      </SessionProvider>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
     </I18nProvider>
   );
 }

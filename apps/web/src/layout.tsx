@@ -1,5 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { api } from './api/client';
+import { useApi, useInvalidate } from './api/queries';
 import type { Notification, Page } from './api/types';
 import { LOCALES, useI18n, type Locale } from './i18n/i18n';
 import { Link, useLocation } from './router';
@@ -7,29 +8,21 @@ import { useSession } from './session';
 
 export const NOTIFICATIONS_CHANGED = 'convene:notifications-changed';
 
+/** The caller's own unread notifications (read state is per person), kept fresh by the query cache. */
 function useUnreadCount(): number | null {
   const { user } = useSession();
-  const { path } = useLocation();
-  const [count, setCount] = useState<number | null>(null);
+  const invalidate = useInvalidate();
+  const unread = useApi(
+    ['notifications', 'unread-count'],
+    () => api.get<Page<Notification> & { unread?: number }>('/api/notifications?unread=true&limit=1').then((page) => page.unread ?? page.items.length),
+    { enabled: Boolean(user), refetchInterval: 60_000 },
+  );
   useEffect(() => {
-    if (!user) return;
-    let live = true;
-    const load = () =>
-      api
-        .get<Page<Notification> & { unread?: number }>('/api/notifications?unread=true')
-        .then((page) => live && setCount(page.unread ?? page.items.length))
-        .catch(() => undefined);
-    const reload = () => void load();
-    reload();
-    const timer = window.setInterval(reload, 60_000);
-    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
-    return () => {
-      live = false;
-      window.clearInterval(timer);
-      window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
-    };
-  }, [user, path]);
-  return count;
+    const changed = () => void invalidate('notifications');
+    window.addEventListener(NOTIFICATIONS_CHANGED, changed);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, changed);
+  }, [invalidate]);
+  return user ? (unread.data ?? null) : null;
 }
 
 function NavLink({ to, children }: { to: string; children: ReactNode }) {
@@ -75,6 +68,11 @@ export function Layout({ children }: { children: ReactNode }) {
         {user ? (
           <nav aria-label={t('nav.main')}>
             <ul>
+              {hasRole('case_manager') ? (
+                <li>
+                  <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
+                </li>
+              ) : null}
               {hasRole('case_manager') || hasRole('agency_staff') ? (
                 <li>
                   <NavLink to="/cases">{t('nav.cases')}</NavLink>
@@ -111,6 +109,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </li>
                   <li>
                     <NavLink to="/admin/pathways">{t('nav.pathways')}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/audit">{t('nav.audit')}</NavLink>
                   </li>
                 </>
               ) : null}

@@ -1,64 +1,26 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+// Routing is React Router's (data mode: app.tsx creates the router). This module is the app's
+// small surface over it, so pages and the session code do not each reach for the router instance.
+import { useLocation as useRouterLocation, type createBrowserRouter } from 'react-router';
 
-// A tiny history-API router: the app has a dozen routes and needs nothing more.
-const CHANGE = 'convene:navigate';
+export { Link, NavLink, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 
-function subscribe(callback: () => void): () => void {
-  window.addEventListener('popstate', callback);
-  window.addEventListener(CHANGE, callback);
-  return () => {
-    window.removeEventListener('popstate', callback);
-    window.removeEventListener(CHANGE, callback);
-  };
+type AppRouter = ReturnType<typeof createBrowserRouter>;
+let current: AppRouter | null = null;
+
+/** Called once by app.tsx with the router it created. */
+export function registerRouter(router: AppRouter): void {
+  current = router;
 }
 
-const snapshot = () => window.location.pathname + window.location.search;
-
-/** Goes to another page of the app without reloading it. */
+/** Goes to another page of the app without reloading it (also from outside components: session expiry). */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  window.dispatchEvent(new Event(CHANGE));
+  if (to === window.location.pathname + window.location.search) return;
+  if (current) void current.navigate(to, { replace: options.replace });
+  else window.location.assign(to);
 }
 
-/** The current path and query, re-rendering on every navigation. */
+/** The current path and query. */
 export function useLocation(): { path: string; search: URLSearchParams } {
-  const current = useSyncExternalStore(subscribe, snapshot);
-  const url = new URL(current, window.location.origin);
-  return { path: url.pathname, search: url.searchParams };
-}
-
-/** Matches `/cases/:id` against a path; returns the parameters or null. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/').filter(Boolean);
-  const have = path.split('/').filter(Boolean);
-  if (want.length !== have.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i];
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(have[i]);
-    else if (w !== have[i]) return null;
-  }
-  return params;
-}
-
-interface LinkProps extends AnchorHTMLAttributes<HTMLAnchorElement> {
-  to: string;
-  children: ReactNode;
-}
-
-/** An ordinary link (open in new tab still works) that navigates in-app on a plain click. */
-export function Link({ to, children, onClick, ...rest }: LinkProps) {
-  const handle = (event: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(event);
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    navigate(to);
-  };
-  return (
-    <a href={to} onClick={handle} {...rest}>
-      {children}
-    </a>
-  );
+  const location = useRouterLocation();
+  return { path: location.pathname, search: new URLSearchParams(location.search) };
 }

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, getToken, isSsoSession, onUnauthorized, refreshDueInMs, refreshSession, request, setToken, storeSession } from './api/client';
 import type { LoginResponse, Role, User } from './api/types';
-import type { MessageKey } from './i18n/en';
+import type { MessageKey } from './i18n/resources/en';
 import { navigate } from './router';
 
 interface Session {
@@ -109,7 +109,7 @@ export function useSession(): Session {
 
 /** Where each kind of user starts. */
 export function homeFor(user: User): string {
-  if (user.roles.includes('case_manager')) return '/cases';
+  if (user.roles.includes('case_manager')) return '/dashboard';
   if (user.roles.includes('agency_staff')) return '/inbox';
   if (user.roles.includes('admin')) return '/admin/pathways';
   return '/cases';

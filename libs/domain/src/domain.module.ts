@@ -26,6 +26,7 @@ import { ConferenceService } from './conferences/conference.service.js';
 import { NotificationService } from './notifications/notification.service.js';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
 import { CaseActivityService } from './timeline/case-activity.service.js';
+import { DashboardService } from './dashboard/dashboard.service.js';
 import { OutboxRepository } from './outbox/outbox.repository.js';
 
 const SERVICES = [
@@ -52,6 +53,7 @@ const SERVICES = [
   ReminderDispatcher,
   NotificationService,
   CaseActivityService,
+  DashboardService,
 ];
 
 /** The outbox backlog the metrics collector (in core, which reads no tables) reports. */

@@ -3,6 +3,7 @@
 export * from './audit/audit.service.js';
 export * from './cases/case.service.js';
 export * from './conferences/conference.service.js';
+export * from './dashboard/dashboard.service.js';
 export * from './db.js';
 export * from './domain.module.js';
 export * from './idempotency/idempotency.repository.js';

@@ -32,7 +32,7 @@ export const CaseQuery = z
     state: z.string().max(100).optional(),
     agencyId: uuid.optional(),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    q: z.string().max(50).optional().describe('Part of the case reference'),
+    q: z.string().max(50).optional().describe("Part of the case reference or of the person's name (case-insensitive)"),
     ...pagination,
   })
   .strict();

@@ -6,7 +6,7 @@ import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, useLocation } from '../router';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 import { DefinitionEditor, type Validation } from './definition-editor';
 import { MigrationDryRun } from './migration-dry-run';
 
@@ -29,9 +29,9 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
   const { t, tx, dateTime } = useI18n();
   const { search } = useLocation();
   const isNew = pathwayKey === 'new';
-  const detail = useResource(
+  const detail = useApi(
+    ['pathway', pathwayKey],
     () => (isNew ? Promise.resolve(NO_DETAIL) : api.get<PathwayDetail>(`/api/pathways/${encodeURIComponent(pathwayKey)}`)),
-    pathwayKey,
   );
   const versions = [...(detail.data?.versions ?? [])].sort((a, b) => b.version - a.version);
   const requested = Number(search.get('version')) || null;

@@ -4,11 +4,11 @@ import { ErrorMessage } from '../components/error-message';
 import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
 import { Link } from '../router';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 
 export function PathwaysPage() {
   const { t } = useI18n();
-  const list = useResource(() => api.get<Page<PathwaySummary>>('/api/pathways'), 'pathways');
+  const list = useApi(['pathways'], () => api.get<Page<PathwaySummary>>('/api/pathways'));
   return (
     <>
       <div className="page-title">

@@ -6,7 +6,7 @@ import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 
 const ROLES: Role[] = ['case_manager', 'agency_staff', 'admin'];
 const EMPTY = { name: '', email: '', password: '', agencyId: '', roles: ['agency_staff'] as Role[] };
@@ -14,7 +14,7 @@ const EMPTY = { name: '', email: '', password: '', agencyId: '', roles: ['agency
 export function UsersPage() {
   const { t } = useI18n();
   const agencies = useAgencies();
-  const users = useResource(() => api.get<Page<User>>('/api/users'), 'users');
+  const users = useApi(['users'], () => api.get<Page<User>>('/api/users'));
   const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);

@@ -8,7 +8,7 @@ import { describeState } from '../components/diagram';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 import { usePathwayOptions } from './pathway-options';
 
 const PAGE_SIZE = 25;
@@ -21,16 +21,18 @@ export function CaseListPage() {
   const status = search.get('status') ?? '';
   const pathway = search.get('pathway') ?? '';
   const overdue = search.get('overdue') === 'true';
+  const q = search.get('q') ?? '';
+  const state = search.get('state') ?? '';
   const offset = Number(search.get('offset') ?? 0) || 0;
-  const qs = query({ status, pathway, overdue, limit: PAGE_SIZE, offset });
-  const cases = useResource(() => api.get<Page<CaseSummary>>(`/api/cases${qs}`), qs);
+  const qs = query({ status, pathway, state, overdue, q, limit: PAGE_SIZE, offset });
+  const cases = useApi(['cases', qs], () => api.get<Page<CaseSummary>>(`/api/cases${qs}`));
 
-  const [form, setForm] = useState({ status, pathway, overdue });
+  const [form, setForm] = useState({ status, pathway, overdue, q });
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    navigate(`/cases${query({ status: form.status, pathway: form.pathway, overdue: form.overdue })}`);
+    navigate(`/cases${query({ status: form.status, pathway: form.pathway, overdue: form.overdue, q: form.q.trim() })}`);
   };
-  const page = (to: number) => navigate(`/cases${query({ status, pathway, overdue, offset: to })}`);
+  const page = (to: number) => navigate(`/cases${query({ status, pathway, state, overdue, q, offset: to })}`);
 
   const items = cases.data?.items ?? [];
   const total = cases.data?.total ?? items.length;
@@ -48,6 +50,9 @@ export function CaseListPage() {
         ) : null}
       </div>
       <form className="filters card" onSubmit={apply} aria-label={t('cases.filters')}>
+        <Field label={t('cases.search')}>
+          {(id) => <input id={id} type="search" value={form.q} maxLength={50} onChange={(e) => setForm({ ...form, q: e.target.value })} />}
+        </Field>
         <Field label={t('cases.status')}>
           {(id) => (
             <select id={id} value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value })}>

@@ -1,13 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import type { CaseDetail, Page, Reminder, Task, TimelineItem } from '../api/types';
+import type { CaseDetail, Page, Reminder, TimelineItem } from '../api/types';
 import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { useAgencies } from '../agencies';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
-import { useResource } from '../use-resource';
+import { useApi, useInvalidate } from '../api/queries';
+import { Tabs } from '../components/tabs';
+import { useSearchParams } from '../router';
 import { ConferencesSection } from './conferences-section';
 import { ParticipantsSection } from './participants-section';
 import { PathwayPanel } from './pathway-panel';
@@ -55,30 +57,28 @@ function StartPathwayForm({ caseId, running, onDone }: { caseId: string; running
   );
 }
 
+const TABS = ['tasks', 'conferences', 'agencies', 'timeline', 'reminders'] as const;
+type Tab = (typeof TABS)[number];
+
+/** The case as it is worked: who and what (header), where each pathway stands and what can happen next, then tabs. */
 export function CasePage({ id }: { id: string }) {
   const { t, tx, date } = useI18n();
   const { hasRole } = useSession();
   const agencies = useAgencies();
+  const invalidate = useInvalidate();
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'tasks';
   const [message, setMessage] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
-  const detail = useResource(() => api.get<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`), id);
-  const extras = useResource(
-    async () => {
-      const [timeline, reminders, tasks] = await Promise.all([
-        optional(api.get<Page<TimelineItem>>(`/api/cases/${encodeURIComponent(id)}/timeline`)),
-        optional(api.get<Page<Reminder>>(`/api/cases/${encodeURIComponent(id)}/reminders`)),
-        optional(api.get<Page<Task>>(`/api/tasks?caseId=${encodeURIComponent(id)}&status=open`)),
-      ]);
-      return { timeline, reminders, tasks };
-    },
-    id,
-  );
+  const path = `/api/cases/${encodeURIComponent(id)}`;
+  const detail = useApi(['case', id], () => api.get<CaseDetail>(path));
+  const timeline = useApi(['case', id, 'timeline'], () => optional(api.get<Page<TimelineItem>>(`${path}/timeline?limit=1000`)), { enabled: tab === 'timeline' });
+  const reminders = useApi(['case', id, 'reminders'], () => optional(api.get<Page<Reminder>>(`${path}/reminders`)), { enabled: tab === 'reminders' });
 
   const changed = (text: string) => {
     setConflict(false);
     setMessage(text);
-    void detail.reload();
-    void extras.reload();
+    void invalidate('case', 'cases', 'tasks', 'dashboard');
   };
   const onConflict = () => {
     setConflict(true);
@@ -95,47 +95,68 @@ export function CasePage({ id }: { id: string }) {
       </>
     );
   }
-  const tasks = c.tasks ?? extras.data?.tasks ?? [];
+  if ((c.status as string) === 'erased' || !c.subject) {
+    const erasedAt = (c as { erasedAt?: string }).erasedAt;
+    return (
+      <>
+        <PageHeading title={c.reference}>{c.reference}</PageHeading>
+        <p className="message message-warning">{t('case.erased', { date: date(erasedAt) })}</p>
+      </>
+    );
+  }
+  const tasks = c.tasks ?? [];
   const keyDates = Object.entries(c.keyDates ?? {}).filter(([, v]) => v);
+  const upcoming = (c.conferences ?? []).filter((f) => f.status === 'scheduled').length;
+  const basis = c.lawfulBasis;
 
   return (
     <>
-      <div className="page-title">
-        <PageHeading title={`${c.reference} · ${c.subject.name}`}>
-          {c.reference} <span className="muted">· {c.subject.name}</span>
-        </PageHeading>
-        <span className="tag status">{tx('status', c.status)}</span>
-      </div>
+      <header className="case-header card" aria-label={t('case.header')}>
+        <div className="page-title">
+          <PageHeading title={`${c.reference} · ${c.subject.name}`}>
+            {c.reference} <span className="muted">· {c.subject.name}</span>
+          </PageHeading>
+          <span className={`tag status status-${c.status}`}>{tx('status', c.status)}</span>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>{t('case.subject')}</dt>
+            <dd>
+              {c.subject.name}
+              {c.subject.dateOfBirth ? <span className="muted"> · {date(c.subject.dateOfBirth)}</span> : null}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('case.leadAgency')}</dt>
+            <dd>{agencies.name(c.leadAgencyId)}</dd>
+          </div>
+          <div>
+            <dt>{t('case.opened')}</dt>
+            <dd>{date(c.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('case.lawfulBasis')}</dt>
+            <dd>{basis ? tx('field.basis', basis) : t('case.noLawfulBasis')}</dd>
+          </div>
+          {keyDates.map(([name, value]) => (
+            <div key={name}>
+              <dt title={name}>{tx('case.keyDate', name)}</dt>
+              <dd>{date(value)}</dd>
+            </div>
+          ))}
+        </dl>
+        {basis === 'none' ? (
+          <p className="message message-warning" role="note">
+            {t('case.noBasisWarning')}
+          </p>
+        ) : null}
+      </header>
       <SuccessMessage text={message} />
       {conflict ? (
         <p className="message message-warning" role="alert">
           {t('error.conflict')}
         </p>
       ) : null}
-      <dl className="facts card">
-        <div>
-          <dt>{t('case.subject')}</dt>
-          <dd>{c.subject.name}</dd>
-        </div>
-        {c.subject.dateOfBirth ? (
-          <div>
-            <dt>{t('case.dateOfBirth')}</dt>
-            <dd>{date(c.subject.dateOfBirth)}</dd>
-          </div>
-        ) : null}
-        {c.leadAgencyId ? (
-          <div>
-            <dt>{t('newCase.leadAgency')}</dt>
-            <dd>{agencies.name(c.leadAgencyId)}</dd>
-          </div>
-        ) : null}
-        {keyDates.map(([name, value]) => (
-          <div key={name}>
-            <dt>{tx('case.keyDate', name)}</dt>
-            <dd>{date(value)}</dd>
-          </div>
-        ))}
-      </dl>
 
       <section aria-labelledby="pathways-h">
         <h2 id="pathways-h">{t('case.pathways')}</h2>
@@ -146,15 +167,24 @@ export function CasePage({ id }: { id: string }) {
         {hasRole('case_manager') ? <StartPathwayForm caseId={c.id} running={c.pathways.filter((p) => p.status === 'active').map((p) => p.key)} onDone={changed} /> : null}
       </section>
 
-      <div className="columns">
-        <TasksSection tasks={tasks} onChanged={changed} />
-        <ParticipantsSection detail={c} onChanged={changed} />
-      </div>
-      <ConferencesSection detail={c} onChanged={changed} />
-      <div className="columns">
-        <TimelineSection items={extras.data?.timeline ?? []} />
-        <RemindersSection items={extras.data?.reminders ?? []} />
-      </div>
+      <Tabs
+        label={t('case.sections')}
+        selected={tab}
+        onSelect={(next) => setParams(next === 'tasks' ? {} : { tab: next }, { replace: true })}
+        tabs={[
+          { id: 'tasks', label: t('case.tab.tasks'), count: tasks.length },
+          { id: 'conferences', label: t('case.tab.conferences'), count: upcoming },
+          { id: 'agencies', label: t('case.tab.agencies'), count: c.participants.length },
+          { id: 'timeline', label: t('case.tab.timeline') },
+          { id: 'reminders', label: t('case.tab.reminders') },
+        ]}
+      >
+        {tab === 'tasks' ? <TasksSection tasks={tasks} onChanged={changed} /> : null}
+        {tab === 'conferences' ? <ConferencesSection detail={c} onChanged={changed} /> : null}
+        {tab === 'agencies' ? <ParticipantsSection detail={c} onChanged={changed} /> : null}
+        {tab === 'timeline' ? timeline.data ? <TimelineSection items={timeline.data} /> : <p>{t('app.loading')}</p> : null}
+        {tab === 'reminders' ? reminders.data ? <RemindersSection items={reminders.data} /> : <p>{t('app.loading')}</p> : null}
+      </Tabs>
     </>
   );
 }

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { useApi } from '../api/queries';
 import type { Page, PathwaySummary } from '../api/types';
 
 // The pathways shipped in workflows/: used when the caller may not list pathway definitions.
@@ -10,20 +10,9 @@ const SHIPPED = [
   { key: 'closure', title: 'Closure' },
 ];
 
-/** The pathways a case can run, for pickers and filters. */
+/** The pathways a case can run, for pickers and filters (one cached read for the whole app). */
 export function usePathwayOptions(): Array<{ key: string; title: string }> {
-  const [options, setOptions] = useState(SHIPPED);
-  useEffect(() => {
-    let live = true;
-    api
-      .get<Page<PathwaySummary>>('/api/pathways')
-      .then((page) => {
-        if (live && page.items?.length) setOptions(page.items.map((p) => ({ key: p.key, title: p.title || p.key })));
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return options;
+  const list = useApi(['pathways'], () => api.get<Page<PathwaySummary>>('/api/pathways'), { refetchInterval: undefined });
+  const items = list.data?.items ?? [];
+  return items.length ? items.map((p) => ({ key: p.key, title: p.title || p.key })) : SHIPPED;
 }

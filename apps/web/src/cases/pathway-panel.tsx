@@ -5,6 +5,7 @@ import { Diagram, describeState, stateIds } from '../components/diagram';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 import { EventForm } from './event-form';
+import { usePathwayOptions } from './pathway-options';
 
 interface PathwayPanelProps {
   caseId: string;
@@ -38,6 +39,7 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
   const [svg, setSvg] = useState<string | null>(null);
   const [diagramFailed, setDiagramFailed] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
+  const pathwayTitle = usePathwayOptions().find((p) => p.key === instance.key)?.title ?? instance.key;
 
   const leaves = leafIds(instance.state).join(',');
   useEffect(() => {
@@ -61,15 +63,16 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
 
   return (
     <section className="card pathway" aria-labelledby={`${uid}-h`}>
-      <h3 id={`${uid}-h`}>
-        {instance.key} <span className="muted">({t('case.version', { version: instance.version })})</span>
+      <h3 id={`${uid}-h`} title={`${instance.key} v${instance.version}`}>
+        {pathwayTitle} <span className="muted">({t('case.version', { version: instance.version })})</span>
       </h3>
       <dl className="facts">
         <div>
           <dt>{t('case.currentStep')}</dt>
           <dd>
-            <strong className="current-step-text">{stepText}</strong>
-            {stepTitles.length ? <span className="muted"> ({describeState(instance.state)})</span> : null}
+            <strong className="current-step-text" title={describeState(instance.state)}>
+              {stepText}
+            </strong>
           </dd>
         </div>
         <div>
@@ -99,7 +102,7 @@ export function PathwayPanel({ caseId, instance, onChanged, onConflict }: Pathwa
                   </button>
                   {!enabled ? (
                     <p className="reason" id={reasonId}>
-                      <span className="visually-hidden">{t('case.notAllowed')}: </span>
+                      <span className="reason-label">{t('case.whyNot')}: </span>
                       {e.reason ?? t('case.notAllowed')}
                     </p>
                   ) : null}

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
 
 interface DiagramProps {
   svg: string;
@@ -7,32 +8,69 @@ interface DiagramProps {
   label: string;
 }
 
+/** Marks the current states in a rendered diagram; returns the first of them. */
+function mark(root: HTMLElement, wanted: string): SVGGraphicsElement | null {
+  const ids = new Set(wanted ? wanted.split('|') : []);
+  for (const node of root.querySelectorAll<SVGGElement>('[data-state]')) {
+    node.classList.toggle('current-step', ids.has(node.getAttribute('data-state') ?? ''));
+  }
+  return root.querySelector<SVGGraphicsElement>('.current-step');
+}
+
+/** Scrolls a frame so the element sits in its middle (the enlarged diagram is larger than the screen). */
+function centre(frame: HTMLElement, current: SVGGraphicsElement | null): void {
+  if (!current || typeof current.getBoundingClientRect !== 'function') return;
+  const box = current.getBoundingClientRect();
+  const outer = frame.getBoundingClientRect();
+  frame.scrollLeft += box.left + box.width / 2 - (outer.left + outer.width / 2);
+  frame.scrollTop += box.top + box.height / 2 - (outer.top + outer.height / 2);
+}
+
 /**
- * Shows a pathway diagram rendered by the API (an SVG whose state boxes carry `data-state`) and
- * marks the current states, whether or not the server highlighted them already.
+ * A pathway diagram rendered by the API (an SVG whose state boxes carry `data-state`, with each
+ * state's title and id in its tooltip). On the page it is scaled to fit its frame, arrows and all,
+ * with the current step marked; "Enlarge" opens it at full size in a dialog, centred on the current step.
  */
 export function Diagram({ svg, highlight = [], label }: DiagramProps) {
+  const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  const bigRef = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const wanted = highlight.join('|');
   useEffect(() => {
-    const root = ref.current;
-    if (!root) return;
-    const ids = new Set(wanted ? wanted.split('|') : []);
-    for (const node of root.querySelectorAll<SVGGElement>('[data-state]')) {
-      const on = ids.has(node.getAttribute('data-state') ?? '');
-      node.classList.toggle('current-step', on);
-    }
-    // Big pathways scroll inside their frame: bring the current step into view.
-    const current = root.querySelector<SVGGraphicsElement>('.current-step');
-    if (current && typeof current.getBBox === 'function') {
-      const box = current.getBBox();
-      root.scrollLeft = Math.max(0, box.x + box.width / 2 - root.clientWidth / 2);
-      root.scrollTop = Math.max(0, box.y + box.height / 2 - root.clientHeight / 2);
-    }
+    if (ref.current) mark(ref.current, wanted);
   }, [svg, wanted]);
+  useEffect(() => {
+    const frame = bigRef.current;
+    if (!open || !frame) return;
+    const current = mark(frame, wanted);
+    requestAnimationFrame(() => centre(frame, current));
+  }, [open, svg, wanted]);
+  const enlarge = () => {
+    setOpen(true);
+    dialog.current?.showModal();
+  };
+  const shrink = () => {
+    dialog.current?.close();
+  };
   return (
     <figure className="diagram">
-      <div ref={ref} className="diagram-canvas" tabIndex={0} role="group" aria-label={label} dangerouslySetInnerHTML={{ __html: svg }} />
+      <div ref={ref} className="diagram-canvas diagram-fit" role="img" aria-label={label} dangerouslySetInnerHTML={{ __html: svg }} />
+      <figcaption>
+        <button type="button" className="link-button" onClick={enlarge}>
+          {t('case.enlarge')}
+        </button>
+      </figcaption>
+      <dialog ref={dialog} className="diagram-dialog" aria-label={label} onClose={() => setOpen(false)}>
+        <div className="dialog-bar">
+          <strong>{label}</strong>
+          <button type="button" onClick={shrink} autoFocus>
+            {t('case.shrink')}
+          </button>
+        </div>
+        {open ? <div ref={bigRef} className="diagram-canvas diagram-full" tabIndex={0} role="img" aria-label={label} dangerouslySetInnerHTML={{ __html: svg }} /> : null}
+      </dialog>
     </figure>
   );
 }

@@ -1,14 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en, type MessageKey } from './en';
-import { nl } from './nl';
+import i18next, { type i18n as I18nInstance } from 'i18next';
+import { useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import { I18nextProvider, initReactI18next, useTranslation } from 'react-i18next';
+import { isLocale, LOCALES, messages, type Locale, type MessageKey } from './resources';
 
-export type Locale = 'en' | 'nl';
-export const LOCALES: Array<{ code: Locale; name: string }> = [
-  { code: 'en', name: 'English' },
-  { code: 'nl', name: 'Nederlands' },
-];
+export { LOCALES, type Locale } from './resources';
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, nl };
 const STORAGE_KEY = 'convene.locale';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -21,39 +17,72 @@ interface I18n {
   tx: (prefix: string, value: string) => string;
   date: (iso: string | null | undefined) => string;
   dateTime: (iso: string | null | undefined) => string;
+  /** A number in the user's locale (`1 234,5`). */
+  number: (value: number, options?: Intl.NumberFormatOptions) => string;
+  /** The BCP 47 tag Intl formats with: the browser's own region when it speaks this language. */
+  intlLocale: string;
 }
 
-function initialLocale(): Locale {
+/** The user's choice if remembered, else the first of the browser's languages the app speaks. */
+export function detectLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved === 'en' || saved === 'nl') return saved;
+  if (isLocale(saved)) return saved;
   const languages = navigator.languages?.length ? navigator.languages : [navigator.language];
   for (const language of languages) {
     const code = language.toLowerCase().split('-')[0];
-    if (code === 'nl' || code === 'en') return code;
+    if (isLocale(code)) return code;
   }
   return 'en';
 }
 
-const I18nContext = createContext<I18n | null>(null);
+function intlTag(locale: Locale): string {
+  // fr-BE, de-AT, sv-FI: the browser's region when its language is the chosen one.
+  const languages = navigator.languages?.length ? navigator.languages : [navigator.language];
+  const own = languages.find((l) => l.toLowerCase().split('-')[0] === locale && l.includes('-'));
+  return own ?? LOCALES.find((l) => l.code === locale)?.region ?? 'en-GB';
+}
 
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+/** One i18next instance for the app: flat keys with dots, `{name}` placeholders, no HTML escaping (React escapes). */
+export function createI18n(lng: Locale = detectLocale()): I18nInstance {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng,
+    fallbackLng: 'en',
+    supportedLngs: LOCALES.map((l) => l.code),
+    resources: Object.fromEntries(Object.entries(messages).map(([code, dict]) => [code, { translation: dict }])),
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false, prefix: '{', suffix: '}' },
+    returnNull: false,
+    initAsync: false,
+  });
+  return instance;
+}
+
+const appI18n = createI18n();
+
+export function I18nProvider({ children, instance = appI18n }: { children: ReactNode; instance?: I18nInstance }) {
+  return <I18nextProvider i18n={instance}>{children}</I18nextProvider>;
+}
+
+export function useI18n(): I18n {
+  const { t: translate, i18n } = useTranslation();
+  const locale: Locale = isLocale(i18n.resolvedLanguage) ? i18n.resolvedLanguage : 'en';
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
-  const setLocale = useCallback((next: Locale) => {
-    localStorage.setItem(STORAGE_KEY, next);
-    setLocaleState(next);
-  }, []);
-  const value = useMemo<I18n>(() => {
-    const dictionary = dictionaries[locale];
-    const t: Translate = (key, params) => {
-      const template = dictionary[key] ?? en[key] ?? key;
-      if (!params) return template;
-      return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-    };
-    const dateFormat = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium' });
-    const dateTimeFormat = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const setLocale = useCallback(
+    (next: Locale) => {
+      localStorage.setItem(STORAGE_KEY, next);
+      void i18n.changeLanguage(next);
+    },
+    [i18n],
+  );
+  return useMemo<I18n>(() => {
+    const tag = intlTag(locale);
+    const t: Translate = (key, params) => translate(key, params ?? {});
+    const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
+    const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
     const format = (f: Intl.DateTimeFormat) => (iso: string | null | undefined) => {
       if (!iso) return '—';
       const d = new Date(iso);
@@ -64,18 +93,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLocale,
       t,
       tx: (prefix, raw) => {
-        const key = `${prefix}.${raw}` as MessageKey;
-        return key in dictionary ? dictionary[key] : raw.replace(/_/g, ' ');
+        const key = `${prefix}.${raw}`;
+        return i18n.exists(key) ? translate(key) : raw.replace(/_/g, ' ');
       },
       date: format(dateFormat),
       dateTime: format(dateTimeFormat),
+      number: (value, options) => new Intl.NumberFormat(tag, options).format(value),
+      intlLocale: tag,
     };
-  }, [locale, setLocale]);
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
-}
-
-export function useI18n(): I18n {
-  const value = useContext(I18nContext);
-  if (!value) throw new Error('useI18n outside I18nProvider');
-  return value;
+  }, [locale, setLocale, translate, i18n]);
 }

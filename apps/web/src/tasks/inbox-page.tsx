@@ -7,7 +7,7 @@ import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { PageHeading } from '../components/page-heading';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, useLocation } from '../router';
-import { useResource } from '../use-resource';
+import { useApi } from '../api/queries';
 import { CompleteTaskForm } from './complete-task-form';
 
 const TABS = ['open', 'overdue', 'done'] as const;
@@ -18,7 +18,7 @@ export function InboxPage() {
   const agencies = useAgencies();
   const { search } = useLocation();
   const tab: Tab = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as Tab) : 'open';
-  const tasks = useResource(() => api.get<Page<Task>>(`/api/tasks?status=${tab}`), tab);
+  const tasks = useApi(['tasks', tab], () => api.get<Page<Task>>(`/api/tasks?status=${tab}`));
   const [completing, setCompleting] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);

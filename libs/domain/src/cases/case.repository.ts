@@ -210,7 +210,13 @@ export const CaseRepository = {
     }
     if (f.agencyId) add((n) => `EXISTS (SELECT 1 FROM case_participants p WHERE p.case_id = c.id AND p.agency_id = ${n})`, f.agencyId);
     if (f.overdue) where.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`);
-    if (f.q) add((n) => `c.reference ILIKE '%' || ${n} || '%'`, f.q);
+    // Reference or the person's name, case-insensitive, any part of it (LIKE wildcards in the input match literally).
+    if (f.q) {
+      add(
+        (n) => `(c.reference ILIKE '%' || ${n} || '%' ESCAPE '\\' OR c.subject->>'name' ILIKE '%' || ${n} || '%' ESCAPE '\\')`,
+        f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`),
+      );
+    }
     const clause = where.join(' AND ');
     const taskFilter = visibleTasks(params.length + 1);
     const items = await many<CaseListItem>(

@@ -1005,6 +1005,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases by pathway and step, open/overdue/due-soon tasks per agency, conferences in the next 14 days
+         * @description Counts over the cases the caller may see; agency staff count their own agency's tasks only. One audit entry per read.
+         */
+        get: operations["DashboardController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard/overdue-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue tasks per agency at the end of each of the last weeks (default 12) */
+        get: operations["DashboardController_overdueTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard/step-durations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Days spent per step of each pathway: median and 90th percentile, over steps left in the last year */
+        get: operations["DashboardController_stepDurations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1375,6 +1429,89 @@ export interface components {
             allowedEvents: components["schemas"]["AllowedEvent"][];
             availableEvents: components["schemas"]["AllowedEvent"][];
             revision: number;
+        };
+        DashboardOpenCases: {
+            /** @description Pathway key */
+            pathway: string;
+            pathwayTitle: string;
+            /** @description XState state value: a string, or an object for nested states */
+            state: string | {
+                [key: string]: unknown;
+            };
+            /** @description Dotted leaf state ids, e.g. `planning.contributions` */
+            stateId: string;
+            /** @description The states' `meta.title`s */
+            stateTitle: string;
+            cases: number;
+        };
+        DashboardAgencyLoad: {
+            /** Format: uuid */
+            agencyId: string;
+            agencyName: string;
+            open: number;
+            /** @description Open and past their due date */
+            overdue: number;
+            /** @description Open and due within `dueSoonDays` */
+            dueSoon: number;
+        };
+        DashboardConference: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            caseReference: string;
+            /** Format: date-time */
+            scheduledAt: string;
+            durationMinutes: number;
+            location: string | null;
+        };
+        DashboardSummary: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description How far `dueSoon` looks ahead (days) */
+            dueSoonDays: number;
+            /** @description How far `conferences` looks ahead (days) */
+            conferenceDays: number;
+            openCases: components["schemas"]["DashboardOpenCases"][];
+            agencies: components["schemas"]["DashboardAgencyLoad"][];
+            conferences: components["schemas"]["DashboardConference"][];
+        };
+        DashboardOverdueSeries: {
+            /** Format: uuid */
+            agencyId: string;
+            agencyName: string;
+            /** @description Overdue tasks at the end of each week of `weeks` */
+            counts: number[];
+        };
+        DashboardOverdueTrend: {
+            /** @description End of each week, oldest first; the last is now */
+            weeks: string[];
+            series: components["schemas"]["DashboardOverdueSeries"][];
+        };
+        DashboardStepDuration: {
+            /** @description Pathway key */
+            pathway: string;
+            pathwayTitle: string;
+            /** @description XState state value: a string, or an object for nested states */
+            state: string | {
+                [key: string]: unknown;
+            };
+            /** @description Dotted leaf state ids, e.g. `planning.contributions` */
+            stateId: string;
+            /** @description The states' `meta.title`s */
+            stateTitle: string;
+            medianDays: number;
+            p90Days: number;
+            /** @description Times the step was left */
+            samples: number;
+        };
+        DashboardStepDurations: {
+            /**
+             * Format: date-time
+             * @description Steps entered since then are counted
+             */
+            since: string;
+            items: components["schemas"]["DashboardStepDuration"][];
         };
         PathwayDefinition: {
             key: string;
@@ -3569,7 +3706,7 @@ export interface operations {
                 state?: string;
                 agencyId?: string;
                 overdue?: "true" | "false";
-                /** @description Part of the case reference */
+                /** @description Part of the case reference or of the person's name (case-insensitive) */
                 q?: string;
                 limit?: number;
                 offset?: number;
@@ -7458,6 +7595,141 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    DashboardController_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardSummary"];
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    DashboardController_overdueTrend: {
+        parameters: {
+            query?: {
+                /** @description How many weeks back (default 12) */
+                weeks?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOverdueTrend"];
+                };
+            };
+            /** @description Invalid input (errors list each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    DashboardController_stepDurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardStepDurations"];
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
