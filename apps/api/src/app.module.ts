@@ -8,6 +8,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CasesController } from './cases/cases.controller.js';
+import { CaseGovernanceController } from './cases/case-governance.controller.js';
 import { PathwayFilesController } from './pathways/pathway-files.controller.js';
 import { PathwayMigrationsController } from './pathways/pathway-migrations.controller.js';
 import { PathwaysController } from './pathways/pathways.controller.js';
@@ -24,6 +25,7 @@ export const API_CONTROLLERS = [
   AgenciesController,
   UsersController,
   CasesController,
+  CaseGovernanceController,
   TasksController,
   PathwaysController,
   PathwayFilesController,

@@ -27,6 +27,9 @@ import { NotificationService } from './notifications/notification.service.js';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
 import { CaseActivityService } from './timeline/case-activity.service.js';
 import { OutboxRepository } from './outbox/outbox.repository.js';
+import { CaseErasure } from './governance/case-erasure.js';
+import { CaseNoteService } from './governance/case-note.service.js';
+import { CaseExportService } from './governance/case-export.service.js';
 
 const SERVICES = [
   AccessService,
@@ -52,6 +55,9 @@ const SERVICES = [
   ReminderDispatcher,
   NotificationService,
   CaseActivityService,
+  CaseErasure,
+  CaseNoteService,
+  CaseExportService,
 ];
 
 /** The outbox backlog the metrics collector (in core, which reads no tables) reports. */
