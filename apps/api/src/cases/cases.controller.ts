@@ -116,7 +116,7 @@ export class CasesController {
       'Every lawful basis recorded is kept with who and when (`lawfulBasisHistory`). `{lawfulBasis: {basis: "none"}}` records that no basis holds any more (consent withdrawn): until one is recorded again no notification about the case goes to any agency but the lead, and `notificationsWithheld` says why. Key date `legalHold` (any date) holds the case back from erasure.',
   })
   @ApiZodBody(UpdateCase)
-  @ApiZodOk(CaseDetail)
+  @ApiZodOk(CaseRead, { description: 'The case detail (or, when lifting a legal hold let the closure pathway erase it, the erased stub)' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
     return this.cases.update(actor, id, body);

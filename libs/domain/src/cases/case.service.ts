@@ -157,17 +157,19 @@ export class CaseService {
    */
   show(actor: Actor, caseId: string, opts: { requestId?: string } = {}) {
     return this.ds.transaction(async (tx) => {
-      const erased = await this.erasedView(tx, actor, caseId, opts.requestId);
+      const erased = await this.erasedView(tx, actor, caseId, { requestId: opts.requestId });
       return erased ?? this.detail(tx, actor, caseId, { requestId: opts.requestId });
     });
   }
 
   /** The erased stub (audited as a `case.read`) when the case was erased, else undefined. 404 unless visible. */
-  async erasedView(db: Db, actor: Actor, caseId: string, requestId?: string): Promise<ErasedCaseView | undefined> {
+  async erasedView(db: Db, actor: Actor, caseId: string, opts: { audit?: boolean; requestId?: string } = {}): Promise<ErasedCaseView | undefined> {
     await this.access.assertCase(db, actor, caseId);
     const c = await CaseRepository.get(db, caseId);
     if (!c || c.status !== 'erased') return undefined;
-    await this.audit.record(db, actor, { action: 'case.read', caseId, resource: 'case', resourceId: caseId, requestId, detail: { erased: true } });
+    if (opts.audit !== false) {
+      await this.audit.record(db, actor, { action: 'case.read', caseId, resource: 'case', resourceId: caseId, requestId: opts.requestId, detail: { erased: true } });
+    }
     return { id: c.id, reference: c.reference, status: 'erased', erasedAt: c.erasedAt ?? c.updatedAt };
   }
 
@@ -227,7 +229,8 @@ export class CaseService {
         if (!input.keyDates) for (const instanceId of active) await this.instances.reevaluate(tx, instanceId, { actor });
       }
       if (input.keyDates) await this.updateKeyDates(tx, actor, caseId, input.keyDates);
-      return this.detail(tx, actor, caseId, { audit: false });
+      // Lifting a legal hold may let a waiting closure pathway erase the case in this very transaction.
+      return (await this.erasedView(tx, actor, caseId, { audit: false })) ?? this.detail(tx, actor, caseId, { audit: false });
     });
   }
 
