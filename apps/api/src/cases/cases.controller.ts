@@ -7,7 +7,7 @@ import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
-import { CaseCreated, CaseDetail, CaseList, CaseRead, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
+import { CaseCreated, CaseList, CaseRead, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
 
 const keyDates = z
   .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'a camelCase key date name, e.g. releaseDate'), isoDate.or(z.iso.datetime({ offset: true })).nullable())

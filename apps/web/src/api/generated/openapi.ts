@@ -4026,13 +4026,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The case detail (or, when lifting a legal hold let the closure pathway erase it, the erased stub) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description Invalid input (errors list each field) */
