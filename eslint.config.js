@@ -57,6 +57,9 @@ const boundaries = [
 // file's responses (`t.request<{ id: string }>(…)`) and taking it off this list is how it shrinks.
 // (tests/unit/engine/validator.spec.ts pokes at arbitrary definition JSON on purpose.)
 const UNTYPED_TEST_FILES = [
+  'tests/e2e/audit-reads.spec.ts',
+  'tests/e2e/lawful-basis.spec.ts',
+  'tests/integration/governance/erasure-journey.spec.ts',
   'tests/browser/workplace-journeys.spec.ts',
   'tests/e2e/dashboard.spec.ts',
   'tests/browser/agency-task-journey.spec.ts',

@@ -5,6 +5,7 @@ import { AccessService } from '../../libs/domain/src/access/access.service.js';
 import { AuditService } from '../../libs/domain/src/audit/audit.service.js';
 import { CaseService } from '../../libs/domain/src/cases/case.service.js';
 import { KeyDateMoves } from '../../libs/domain/src/cases/key-date-moves.js';
+import { CaseErasure } from '../../libs/domain/src/governance/case-erasure.js';
 import type { Actor } from '../../libs/domain/src/identity/actor.js';
 import { InstanceService } from '../../libs/domain/src/instances/instance.service.js';
 import { NotificationWriter } from '../../libs/domain/src/notifications/notification-writer.js';
@@ -65,7 +66,7 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   const notifications = new NotificationWriter(config);
   const reminders = new ReminderWriter();
   const clock = new SystemClock();
-  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config, clock);
+  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config, clock, new CaseErasure(config, audit, clock));
   return {
     ds,
     tasks: new TaskService(ds, access, audit, instances, reminders, notifications, clock),

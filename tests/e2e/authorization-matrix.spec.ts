@@ -51,8 +51,16 @@ interface Ids {
   conferenceId?: string;
   /** The police's task_assigned notification for its task, when the API has notifications. */
   notificationId?: string;
+  /** A note restricted to the police, when the API has notes. */
+  restrictedNoteId?: string;
   agencies: Record<string, string>;
 }
+
+const RESTRICTED_NOTE = `Restricted-${randomUUID().slice(0, 8)}`;
+const RESTRICTED_DECISION = `Decision-${randomUUID().slice(0, 8)} for police only`;
+const OPEN_NOTE = `Open-${randomUUID().slice(0, 8)} note`;
+/** Who may see the restricted note and decision: the police (named) and the lead (the author's agency). */
+const SEES_RESTRICTED: Who[] = ['leadManager', 'policeStaff'];
 
 /** Expected statuses: `seen` for those who see the case, 404 for everyone else unless overridden. */
 const caseRow = (what: string, method: string, path: Row['path'], seen: Partial<Record<Who, number>>, extra: Partial<Row> = {}): Row => ({
@@ -100,6 +108,16 @@ const CASE_ROWS: Row[] = [
   caseRow('read the timeline', 'GET', (i) => `/api/cases/${i.caseId}/timeline`, { leadManager: 200, policeStaff: 200, probationStaff: 200 }, { route: '/api/cases/{id}/timeline' }),
   caseRow('read the reminders', 'GET', (i) => `/api/cases/${i.caseId}/reminders`, { leadManager: 200, policeStaff: 200, probationStaff: 200 }, { route: '/api/cases/{id}/reminders' }),
   caseRow('list conferences', 'GET', (i) => `/api/cases/${i.caseId}/conferences`, { leadManager: 200, policeStaff: 200, probationStaff: 200 }, { route: 'GET /api/cases/{id}/conferences' }),
+  caseRow('read the notes', 'GET', (i) => `/api/cases/${i.caseId}/notes`, { leadManager: 200, policeStaff: 200, probationStaff: 200 }, { route: 'GET /api/cases/{id}/notes' }),
+  caseRow(
+    'add a note',
+    'POST',
+    (i) => `/api/cases/${i.caseId}/notes`,
+    { leadManager: 201, policeStaff: 201, probationStaff: 201 },
+    { route: 'POST /api/cases/{id}/notes', body: () => ({ text: 'matrix probe note' }) },
+  ),
+  // The subject-access export is for the lead agency's case managers; staff who see the case are refused by role.
+  caseRow('export the case', 'GET', (i) => `/api/cases/${i.caseId}/export`, { leadManager: 200, policeStaff: 403, probationStaff: 403 }, { route: 'GET /api/cases/{id}/export' }),
   caseRow(
     'schedule a conference',
     'POST',
@@ -229,6 +247,20 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
       expect(conference.status).toBe(201);
       ids.conferenceId = conference.body.id;
     }
+    if (routes.has('POST /api/cases/{id}/notes')) {
+      // A note restricted to the police (and the lead, its author's agency), and a restricted decision in the minutes.
+      const note = await t.request('POST', `/api/cases/${ids.caseId}/notes`, { token: tokens.leadManager, body: { text: `${RESTRICTED_NOTE} for police`, restrictedTo: [ids.agencies.police] } });
+      expect(note.status).toBe(201);
+      ids.restrictedNoteId = note.body.id;
+      expect((await t.request('POST', `/api/cases/${ids.caseId}/notes`, { token: tokens.leadManager, body: { text: OPEN_NOTE } })).status).toBe(201);
+      if (ids.conferenceId) {
+        const minutes = await t.request('POST', `/api/conferences/${ids.conferenceId}/minutes`, {
+          token: tokens.leadManager,
+          body: { text: 'Minutes everyone reads', decisions: ['Open decision', { text: RESTRICTED_DECISION, restrictedTo: [ids.agencies.police] }], actions: [] },
+        });
+        expect(minutes.status).toBe(200);
+      }
+    }
     if (routes.has('GET /api/notifications')) {
       const inbox = await t.request('GET', '/api/notifications?limit=200', { token: tokens.policeStaff });
       ids.notificationId = inbox.body.items.find((n: { caseId: string }) => n.caseId === ids.caseId)?.id;
@@ -329,6 +361,53 @@ describe('authorisation matrix: no leak across roles and agencies', () => {
         expect({ who, leaked: inbox.body.items.some((n: { id: string }) => n.id === ids.notificationId) }).toEqual({ who, leaked: false });
       }
     }
+  });
+
+  it('keeps a restricted note and a restricted decision absent for every role × agency not named, on every endpoint', async () => {
+    if (!routes.has('GET /api/cases/{id}/notes')) return;
+    const reads = (i: Ids) => [
+      `/api/cases/${i.caseId}`,
+      `/api/cases/${i.caseId}/notes`,
+      `/api/cases/${i.caseId}/timeline`,
+      `/api/cases/${i.caseId}/reminders`,
+      `/api/cases/${i.caseId}/conferences`,
+      `/api/cases/${i.caseId}/export`,
+      ...(i.conferenceId ? [`/api/conferences/${i.conferenceId}`, `/api/conferences/${i.conferenceId}/invite.ics`] : []),
+      `/api/cases?q=${encodeURIComponent(RESTRICTED_NOTE)}`,
+      `/api/cases?limit=200`,
+      `/api/tasks?caseId=${i.caseId}`,
+      '/api/notifications?limit=200',
+    ];
+    const leaks: string[] = [];
+    const misses: string[] = [];
+    for (const who of EVERYONE) {
+      const seen: string[] = [];
+      for (const path of reads(ids)) {
+        const res = await t.request('GET', path, { token: tokens[who] });
+        const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+        seen.push(text);
+        for (const secret of [RESTRICTED_NOTE, RESTRICTED_DECISION, ids.restrictedNoteId!]) {
+          // The lead's export says so and includes them (CONTRACT §2); everywhere else only the named agencies see them.
+          if (text.includes(secret) && !SEES_RESTRICTED.includes(who)) leaks.push(`${WHO[who]}: ${path} shows ${secret}`);
+        }
+      }
+      const all = seen.join('\n');
+      if (SEES_RESTRICTED.includes(who)) {
+        for (const secret of [RESTRICTED_NOTE, RESTRICTED_DECISION]) if (!all.includes(secret)) misses.push(`${WHO[who]} does not see ${secret}`);
+      }
+      // The open note is there for everyone who sees the case, absent for everyone else.
+      if (SEES_CASE.includes(who) !== all.includes(OPEN_NOTE)) (SEES_CASE.includes(who) ? misses : leaks).push(`${WHO[who]}: open note`);
+    }
+    expect({ leaks, misses }).toEqual({ leaks: [], misses: [] });
+    // Search finds the case by the restricted note's text only for those who may read it.
+    for (const who of SEES_CASE) {
+      const found = await t.request('GET', `/api/cases?q=${encodeURIComponent(RESTRICTED_NOTE)}`, { token: tokens[who] });
+      expect({ who, total: found.body.total }).toEqual({ who, total: SEES_RESTRICTED.includes(who) ? 1 : 0 });
+    }
+    // A lead's export includes the restricted note, marked, and says so.
+    const exported = await t.request('GET', `/api/cases/${ids.caseId}/export`, { token: tokens.leadManager });
+    expect(exported.body.restricted).toMatchObject({ included: true, notes: 1 });
+    expect(exported.body.notes).toEqual(expect.arrayContaining([expect.objectContaining({ id: ids.restrictedNoteId, restricted: true })]));
   });
 
   it.each(ADMIN_ROWS.flatMap((row) => EVERYONE.filter((w) => w !== 'admin' && w !== 'adminOutsideManager').map((who) => [row.what, WHO[who], row, who] as const)))(

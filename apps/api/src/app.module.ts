@@ -9,6 +9,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CasesController } from './cases/cases.controller.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
+import { CaseGovernanceController } from './cases/case-governance.controller.js';
 import { PathwayFilesController } from './pathways/pathway-files.controller.js';
 import { PathwayMigrationsController } from './pathways/pathway-migrations.controller.js';
 import { PathwaysController } from './pathways/pathways.controller.js';
@@ -25,6 +26,7 @@ export const API_CONTROLLERS = [
   AgenciesController,
   UsersController,
   CasesController,
+  CaseGovernanceController,
   TasksController,
   PathwaysController,
   PathwayFilesController,

@@ -28,6 +28,9 @@ import { ReminderDispatcher } from './reminders/reminder-dispatcher.js';
 import { CaseActivityService } from './timeline/case-activity.service.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
 import { OutboxRepository } from './outbox/outbox.repository.js';
+import { CaseErasure } from './governance/case-erasure.js';
+import { CaseNoteService } from './governance/case-note.service.js';
+import { CaseExportService } from './governance/case-export.service.js';
 
 const SERVICES = [
   AccessService,
@@ -54,6 +57,9 @@ const SERVICES = [
   NotificationService,
   CaseActivityService,
   DashboardService,
+  CaseErasure,
+  CaseNoteService,
+  CaseExportService,
 ];
 
 /** The outbox backlog the metrics collector (in core, which reads no tables) reports. */

@@ -31,3 +31,7 @@ export * from './reminders/reminder-dispatcher.js';
 export * from './reminders/reminder.repository.js';
 export * from './tasks/task.service.js';
 export * from './timeline/case-activity.service.js';
+export * from './governance/case-erasure.js';
+export * from './governance/case-export.service.js';
+export * from './governance/case-note.service.js';
+export * from './governance/lawful-basis.repository.js';

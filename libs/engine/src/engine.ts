@@ -52,7 +52,7 @@ interface RawAction {
   params?: unknown;
 }
 
-function effectsOf(p: CompiledPathway, actions: readonly RawAction[], opts: StepOptions): Effect[] {
+function effectsOf(p: CompiledPathway, actions: readonly RawAction[], opts: StepOptions, data: Record<string, unknown> = {}): Effect[] {
   const effects: Effect[] = [];
   for (const action of actions) {
     const params = (action.params ?? {}) as Record<string, unknown>;
@@ -84,7 +84,7 @@ function effectsOf(p: CompiledPathway, actions: readonly RawAction[], opts: Step
         break;
       }
       default: {
-        const effect = ACTIONS[action.type]?.toEffect?.(params);
+        const effect = ACTIONS[action.type]?.toEffect?.(params, data);
         if (effect) effects.push(effect);
       }
     }
@@ -168,7 +168,7 @@ export function applyEvent(
   if (next === previous && actions.length === 0) {
     return { snapshot, value: previous.value, status: previous.status === 'done' ? 'done' : 'active', changed: false, effects: [] };
   }
-  return result(p, previous, next as AnyMachineSnapshot, effectsOf(p, actions, opts));
+  return result(p, previous, next as AnyMachineSnapshot, effectsOf(p, actions, opts, event.data ?? {}));
 }
 
 function metaOf(t: AnyTransitionDefinition): TransitionMeta {

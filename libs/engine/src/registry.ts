@@ -35,8 +35,8 @@ export interface GuardSpec {
 export interface ActionSpec {
   description: string;
   params: Record<string, ParamSpec>;
-  /** The effect the durable layer executes; absent for actions that only change context. */
-  toEffect?(params: Params): Effect;
+  /** The effect the durable layer executes (from the action's params and the event's data); absent for actions that only change context. */
+  toEffect?(params: Params, data: Params): Effect;
   /** Pure context update run inside the transition; absent for actions that only produce effects. */
   assign?: (context: Params, data: Params, params: Params) => Params;
 }
@@ -133,6 +133,26 @@ export const GUARDS: Record<string, GuardSpec> = {
         : refuse(`key date '${String(params.name)}' is not set`);
     },
   },
+  lawfulBasisIs: {
+    description:
+      "The case's current lawful basis (recorded by PATCH /api/cases/:id or a recordLawfulBasis action) is params.basis: one of consent, public_task, substantial_public_interest, legal_obligation, vital_interests, none.",
+    params: { basis: { type: 'string', required: true, description: 'The basis, e.g. "consent" or "none" (consent withdrawn).' } },
+    summary: (p) => `the lawful basis is '${String(p.basis)}'`,
+    evaluate(env, params) {
+      const current = env.facts.lawfulBasis ?? null;
+      return current === params.basis ? OK : refuse(`the lawful basis is ${current === null ? 'not recorded' : `'${current}'`}, not '${String(params.basis)}'`);
+    },
+  },
+  lawfulBasisRecorded: {
+    description: 'The case has a lawful basis for sharing: one is recorded and it is not "none" (consent withdrawn).',
+    params: {},
+    summary: () => 'a lawful basis for sharing is recorded',
+    evaluate(env) {
+      const current = env.facts.lawfulBasis ?? null;
+      if (current === null) return refuse('no lawful basis for sharing is recorded');
+      return current === 'none' ? refuse('no lawful basis holds any more (consent withdrawn)') : OK;
+    },
+  },
   not: {
     description: 'The guard in params.guard refuses.',
     params: { guard: { type: 'guard', required: true, description: 'A guard reference: a name or {type, params}.' } },
@@ -199,6 +219,28 @@ export const ACTIONS: Record<string, ActionSpec> = {
       'Closes the case: every other open pathway of the case is cancelled and the case is marked closed (retention starts).',
     params: {},
     toEffect: () => ({ type: 'case.close' }),
+  },
+  recordLawfulBasis: {
+    description:
+      "Records the case's lawful basis from the event's data field params.field (default \"basis\"), with params.noteField (default \"rationale\") as its note: the case's one record of its basis, kept with its history; guards read it (lawfulBasisIs, lawfulBasisRecorded).",
+    params: {
+      field: { type: 'string', required: false, description: 'Data field holding the basis (default "basis").' },
+      noteField: { type: 'string', required: false, description: 'Data field holding a note on it (default "rationale").' },
+    },
+    toEffect: (p, data) => {
+      const note = data[typeof p.noteField === 'string' ? p.noteField : 'rationale'];
+      return {
+        type: 'case.lawfulBasis',
+        basis: data[typeof p.field === 'string' ? p.field : 'basis'],
+        ...(typeof note === 'string' && note !== '' ? { note } : {}),
+      };
+    },
+  },
+  eraseCaseData: {
+    description:
+      "Erases the case's personal data in one transaction (subject, notes, minutes text, decisions, task notes and outcomes, event data, notification and delivery bodies, emails written for it), keeping the reference, dates, states and the record of the erasure; the case then reads as {status: \"erased\"}. Refused (and recorded) while the case has a legal hold (key date legalHold). Idempotent.",
+    params: {},
+    toEffect: () => ({ type: 'case.erase' }),
   },
   recordData: {
     description:

@@ -81,6 +81,8 @@ export interface EngineFacts {
   tasks: Array<{ stateId: string; key: string; status: 'open' | 'done' | 'cancelled' }>;
   /** Roles that attended the latest conference of the case (for `quorumMet`). */
   latestConferenceAttendedRoles: string[];
+  /** The case's current lawful basis (`none`: consent withdrawn), null when none was recorded. */
+  lawfulBasis?: string | null;
 }
 
 /** An event sent to an instance. `data` is the user's payload. */
@@ -114,6 +116,10 @@ export type Effect =
   | { type: 'notify'; kind: string; role: string; params?: Record<string, unknown> }
   | { type: 'pathway.start'; key: string }
   | { type: 'case.close' }
+  /** Record the case's lawful basis (validated by the durable layer) from the event's data. */
+  | { type: 'case.lawfulBasis'; basis: unknown; note?: string }
+  /** Erase the case's personal data (`eraseCaseData`). */
+  | { type: 'case.erase' }
   | { type: 'instance.done' };
 
 export interface StepResult {

@@ -10,6 +10,8 @@ export const KNOWN_KEY_DATES = [
   'licenceEndDate',
   'exitDate',
   'conferenceDate',
+  // Set (any date: when the hold was placed) while a legal hold keeps the case from erasure (docs/governance.md).
+  'legalHold',
 ] as const;
 
 /** User roles that may send an event (a transition's `meta.roles`). */

@@ -48,6 +48,8 @@ describe('a case in custody, from referral to closure', () => {
     const basis = referral.send({ type: 'RECORD_BASIS', data: { basis: 'public_task' } });
     expect(referral.value).toBe('initialConference');
     expect(cancelled(basis.effects)).toEqual(['record-basis']);
+    // The event writes the case's lawful basis (one record of it, on the case): not the instance's context.
+    expect(basis.effects).toContainEqual({ type: 'case.lawfulBasis', basis: 'public_task' });
     expect(opened(basis.effects)).toEqual(['hold-initial-conference', 'police-information', 'referrer-report', 'schedule-initial-conference']);
     // 15 working days from Monday 4 January 2027: Monday 25 January.
     expect(dueOf(basis.effects, 'hold-initial-conference')?.slice(0, 10)).toBe('2027-01-25');
@@ -123,14 +125,35 @@ describe('a case in custody, from referral to closure', () => {
     const followedUp = closure.send({ type: 'FOLLOW_UP_DONE' });
     expect(closure.value).toBe('retention');
     expect(timersSet(followedUp.effects).map((t) => t.fireAt)).toEqual(['2032-01-04T09:00:00.000Z']);
-    closure.fire('xstate.after.P5Y.closure.retention');
-    expect(closure.openTasks()).toEqual(['closure.deletion#delete-records']);
-    closure.completeOpenTasks();
-    const deleted = closure.send({ type: 'RECORDS_DELETED' });
-    expect(closure.value).toBe('closed');
-    expect(deleted.status).toBe('done');
-    expect(deleted.effects).toContainEqual({ type: 'instance.done' });
+    // Retention over and no legal hold: the personal data is erased, in the same step.
+    const erased = closure.fire('xstate.after.P5Y.closure.retention');
+    expect(closure.value).toBe('erased');
+    expect(closure.openTasks()).toEqual([]);
+    expect(erased.status).toBe('done');
+    expect(erased.effects).toContainEqual({ type: 'case.erase' });
+    expect(erased.effects).toContainEqual({ type: 'instance.done' });
     expect(closure.started).toEqual([]);
+  });
+
+  it('holds erasure back while a legal hold is set, and erases once it is lifted', () => {
+    const closure = new Instance(pathways.closure, { ...keyDates, legalHold: '2031-06-01' }, ['coordinator', 'police', 'probation'], NOW);
+    closure.start();
+    closure.completeOpenTasks();
+    closure.send({ type: 'READY_FOR_CONFERENCE' });
+    closure.completeOpenTasks();
+    closure.send({ type: 'CLOSURE_AGREED', data: { rationale: 'risk much reduced' } });
+    closure.completeOpenTasks();
+    closure.send({ type: 'FOLLOW_UP_DONE' });
+    closure.completeOpenTasks();
+    closure.send({ type: 'FOLLOW_UP_DONE' });
+    const held = closure.fire('xstate.after.P5Y.closure.retention');
+    expect(closure.value).toBe('erasureDue');
+    expect(held.effects).not.toContainEqual({ type: 'case.erase' });
+    // Lifting the hold (PATCH keyDates {legalHold: null}) re-evaluates the instance.
+    closure.keyDates = { ...closure.keyDates, legalHold: null };
+    const lifted = closure.send({ type: 'convene.reevaluate' });
+    expect(closure.value).toBe('erased');
+    expect(lifted.effects).toContainEqual({ type: 'case.erase' });
   });
 
   it('sends a referral of a person in the community to review instead', () => {

@@ -29,19 +29,28 @@ function modelOf(def: PathwayDefinition): MachineModel {
 
 /**
  * Facts under which guards pass: all tasks done, everyone attended, and either every key date set
- * or one key date a `keyDateSet` guard asks about missing, so both sides of such a branch are seen.
+ * or one key date a `keyDateSet` guard asks about missing (or, for one not set by default such as
+ * `legalHold`, set), so both sides of such a branch are seen.
  */
 function factVariants(def: PathwayDefinition, p: CompiledPathway): EngineFacts[] {
   const tasks = [...p.states.values()].flatMap((state) => state.tasks.map((task) => ({ stateId: state.id, key: task.key, status: 'done' as const })));
   const asked = new Set<string>();
+  type Ref = { type?: string; params?: { name?: string; guard?: Ref } };
+  // keyDateSet guards, also inside `not` (a legal hold: `not keyDateSet legalHold`).
+  const collect = (guard: Ref | undefined) => {
+    if (guard?.type === 'keyDateSet' && guard.params?.name) asked.add(guard.params.name);
+    if (guard?.type === 'not') collect(guard.params?.guard);
+  };
   for (const node of modelOf(def).nodes) {
-    for (const transition of node.transitions) {
-      const guard = (transition.config as { guard?: { type?: string; params?: { name?: string } } }).guard;
-      if (guard?.type === 'keyDateSet' && guard.params?.name) asked.add(guard.params.name);
-    }
+    for (const transition of node.transitions) collect((transition.config as { guard?: Ref }).guard);
   }
   const all = keyDatesAround(NOW);
-  const variants: Array<Record<string, string | null>> = [all, ...[...asked].map((name) => ({ ...all, [name]: null }))];
+  // Each asked key date both missing and set, so both sides of such a branch are seen.
+  const variants: Array<Record<string, string | null>> = [
+    all,
+    ...[...asked].map((name) => ({ ...all, [name]: null })),
+    ...[...asked].filter((name) => all[name] === undefined).map((name) => ({ ...all, [name]: all.referralDate })),
+  ];
   return variants.map((keyDates) => ({ keyDates, tasks, latestConferenceAttendedRoles: ALL_ROLES }));
 }
 

@@ -23,7 +23,8 @@ export function keyDatesAround(now: Date): Record<string, string> & { releaseDat
   const day = 86_400_000;
   const date = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString().slice(0, 10);
   const dates: Record<string, string> = {};
-  for (const name of KNOWN_KEY_DATES) dates[name] = date(60);
+  // A legal hold is not a date a case normally has: it holds the case back from erasure.
+  for (const name of KNOWN_KEY_DATES) if (name !== 'legalHold') dates[name] = date(60);
   return { ...dates, releaseDate: date(240), referralDate: date(-3) };
 }
 

@@ -7,7 +7,7 @@ import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
 import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
-import { CaseCreated, CaseDetail, CaseList, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
+import { CaseCreated, CaseList, CaseRead, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
 
 const keyDates = z
   .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, 'a camelCase key date name, e.g. releaseDate'), isoDate.or(z.iso.datetime({ offset: true })).nullable())
@@ -15,29 +15,40 @@ const keyDates = z
 
 const Participant = z.object({ agencyId: uuid, role }).strict();
 
+const basisName = z.enum(['consent', 'public_task', 'substantial_public_interest', 'legal_obligation', 'vital_interests']);
+const LawfulBasisBody = z
+  .object({
+    basis: z.enum([...basisName.options, 'none']).describe('"none": no basis holds any more (consent withdrawn): only the lead agency is notified'),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
 export const CreateCase = z
   .object({
     subject: z.object({ name: shortText(200), dateOfBirth: isoDate.optional() }).strict(),
     leadAgencyId: uuid,
     participants: z.array(Participant).max(50).default([]),
     keyDates: keyDates.optional(),
-    lawfulBasis: z.enum(['consent', 'public_task', 'substantial_public_interest', 'legal_obligation', 'vital_interests']).optional(),
+    lawfulBasis: z.union([basisName, LawfulBasisBody]).optional(),
   })
   .strict();
 
 export const CaseQuery = z
   .object({
-    status: z.enum(['open', 'closed']).optional(),
+    status: z.enum(['open', 'closed', 'erased']).optional(),
     pathway: z.string().max(63).optional(),
     state: z.string().max(100).optional(),
     agencyId: uuid.optional(),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    q: z.string().max(50).optional().describe("Part of the case reference or of the person's name (case-insensitive)"),
+    q: z.string().max(50).optional().describe("Part of the case reference, the subject's name, or a note the caller's agency may see"),
     ...pagination,
   })
   .strict();
 
-const UpdateCase = z.object({ keyDates }).strict();
+const UpdateCase = z
+  .object({ keyDates: keyDates.optional(), lawfulBasis: LawfulBasisBody.optional() })
+  .strict()
+  .refine((v) => v.keyDates !== undefined || v.lawfulBasis !== undefined, 'give keyDates, lawfulBasis or both');
 const StartPathway = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a pathway key, e.g. referral') }).strict();
 export const SendEvent = z
   .object({
@@ -83,8 +94,8 @@ export class CasesController {
   @ApiZodQuery(CaseQuery)
   @ApiZodOk(CaseList, { description: '`{items, total, limit, offset}`' })
   @ApiProblems(400, 401)
-  list(@Query(zodQuery(CaseQuery)) query: z.infer<typeof CaseQuery>, @CurrentActor() actor: Actor) {
-    return this.cases.list(actor, query);
+  list(@Query(zodQuery(CaseQuery)) query: z.infer<typeof CaseQuery>, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
+    return this.cases.list(actor, query, { requestId });
   }
 
   @Get(':id')
@@ -92,19 +103,23 @@ export class CasesController {
     summary: 'Case detail: participants, key dates, each pathway with its state and the events allowed now',
     description: 'Each pathway carries `allowedEvents` (guards pass now) and `availableEvents` (every event of the current state, refused ones with `enabled: false` and the reason).',
   })
-  @ApiZodOk(CaseDetail)
+  @ApiZodOk(CaseRead, { description: 'The case detail; an erased case answers `{id, reference, status: "erased", erasedAt}` and nothing else' })
   @ApiProblems(401, 404)
   detail(@Param('id', caseId) id: string, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
     return this.cases.show(actor, id, { requestId });
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change key dates (null removes one); guards that read them are re-evaluated' })
+  @ApiOperation({
+    summary: 'Change key dates (null removes one) and/or the lawful basis; guards that read them are re-evaluated',
+    description:
+      'Every lawful basis recorded is kept with who and when (`lawfulBasisHistory`). `{lawfulBasis: {basis: "none"}}` records that no basis holds any more (consent withdrawn): until one is recorded again no notification about the case goes to any agency but the lead, and `notificationsWithheld` says why. Key date `legalHold` (any date) holds the case back from erasure.',
+  })
   @ApiZodBody(UpdateCase)
-  @ApiZodOk(CaseDetail)
-  @ApiProblems(400, 401, 403, 404)
+  @ApiZodOk(CaseRead, { description: 'The case detail (or, when lifting a legal hold let the closure pathway erase it, the erased stub)' })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   update(@Param('id', caseId) id: string, @Body(zodBody(UpdateCase)) body: z.infer<typeof UpdateCase>, @CurrentActor() actor: Actor) {
-    return this.cases.changeKeyDates(actor, id, body.keyDates);
+    return this.cases.update(actor, id, body);
   }
 
   @Post(':id/participants')

@@ -64,7 +64,41 @@ export const CaseConference = named(
   z.object({ id, scheduledAt: timestamp, durationMinutes: z.number().int(), location: z.string().nullable(), status: z.enum(['scheduled', 'held', 'cancelled']) }),
 );
 
-const caseStatus = z.enum(['open', 'closed']);
+const caseStatus = z.enum(['open', 'closed', 'erased']);
+
+export const lawfulBasisValue = z.enum(['consent', 'public_task', 'substantial_public_interest', 'legal_obligation', 'vital_interests', 'none']);
+
+export const LawfulBasisEntry = named(
+  'LawfulBasisEntry',
+  z.object({
+    basis: lawfulBasisValue,
+    note: z.string().nullable(),
+    source: z.enum(['create', 'api', 'pathway']).describe('Where it was recorded: at creation, PATCH /api/cases/:id, or a pathway event (recordLawfulBasis)'),
+    instanceId: id.nullable(),
+    recordedBy: id.nullable(),
+    recordedAgencyId: id.nullable(),
+    recordedAt: timestamp,
+  }),
+  'One lawful basis recorded for the case, with who and when',
+);
+
+export const CurrentLawfulBasis = named(
+  'CurrentLawfulBasis',
+  z.object({
+    basis: lawfulBasisValue.describe('"none": no basis holds any more (consent withdrawn)'),
+    note: z.string().nullable(),
+    recordedAt: timestamp.nullable(),
+    recordedBy: id.nullable(),
+    source: z.enum(['create', 'api', 'pathway']).nullable(),
+  }),
+  "The case's current lawful basis",
+);
+
+export const NotificationsWithheld = named(
+  'NotificationsWithheld',
+  z.object({ since: timestamp.nullable(), reason: z.string() }),
+  'Set while the lawful basis is "none": no notification about the case goes to any agency but the lead, and why',
+);
 
 const caseDetailShape = {
   id,
@@ -74,7 +108,9 @@ const caseDetailShape = {
   leadAgencyId: id,
   participants: z.array(CaseParticipant),
   keyDates,
-  lawfulBasis: z.string().nullable(),
+  lawfulBasis: CurrentLawfulBasis.nullable(),
+  lawfulBasisHistory: z.array(LawfulBasisEntry).describe('Every basis recorded, newest first'),
+  notificationsWithheld: NotificationsWithheld.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
   closedAt: timestamp.nullable(),
@@ -84,6 +120,14 @@ const caseDetailShape = {
 };
 
 export const CaseDetail = named('CaseDetail', z.object(caseDetailShape), 'A case with its participants, pathways, tasks and conferences');
+
+export const ErasedCase = named(
+  'ErasedCase',
+  z.object({ id, reference: z.string(), status: z.literal('erased'), erasedAt: timestamp }).strict(),
+  'A case whose personal data was erased (eraseCaseData): nothing else about the person can be read',
+);
+
+export const CaseRead = named('CaseRead', z.union([CaseDetail, ErasedCase]), 'The case detail, or what is left of an erased case');
 
 export const CaseCreated = named(
   'CaseCreated',
@@ -102,7 +146,7 @@ export const CaseSummary = named(
     id,
     reference: z.string(),
     status: caseStatus,
-    subject: Subject,
+    subject: Subject.nullable().describe('null once the case is erased'),
     leadAgencyId: id,
     keyDates,
     createdAt: timestamp,
@@ -146,4 +190,58 @@ export const EventResult = named(
     revision: z.number().int(),
   }),
   'The instance after the event (also sent as the ETag)',
+);
+
+export const CaseNote = named(
+  'CaseNote',
+  z.object({
+    id,
+    caseId: id,
+    text: z.string(),
+    restrictedTo: z.array(id).nullable().describe('The agencies (the author\'s included) this note exists for; null: every agency of the case'),
+    authorUserId: id.nullable(),
+    authorAgencyId: id.nullable(),
+    authorName: z.string().nullable(),
+    createdAt: timestamp,
+  }),
+  'A note on a case',
+);
+
+export const CaseNoteList = named('CaseNoteList', z.object({ items: z.array(CaseNote) }), 'The notes the caller\'s agency may see, newest first');
+
+const ExportedNote = CaseNote.extend({ restricted: z.boolean() });
+
+export const CaseExport = named(
+  'CaseExport',
+  z.union([
+    z.object({
+      exportedAt: timestamp,
+      exportedBy: z.object({ userId: id, agencyId: id.nullable() }),
+      restricted: z
+        .object({ notes: z.number().int(), decisions: z.number().int(), included: z.boolean(), notice: z.string() })
+        .describe('Restricted notes and decisions of other agencies are included in this export, marked, and this says so'),
+      case: z.object({
+        id,
+        reference: z.string(),
+        status: caseStatus,
+        subject: z.unknown(),
+        leadAgencyId: id,
+        keyDates,
+        lawfulBasis: z.string().nullable(),
+        createdAt: timestamp,
+        updatedAt: timestamp,
+        closedAt: timestamp.nullable(),
+      }),
+      participants: z.array(CaseParticipant),
+      lawfulBasisHistory: z.array(LawfulBasisEntry),
+      notes: z.array(ExportedNote),
+      pathways: z.array(z.record(z.string(), z.unknown())),
+      events: z.array(z.record(z.string(), z.unknown())),
+      tasks: z.array(z.record(z.string(), z.unknown())),
+      conferences: z.array(z.record(z.string(), z.unknown())),
+      notifications: z.array(z.record(z.string(), z.unknown())),
+    }),
+    ErasedCase,
+  ]),
+  'Everything Convene holds about the case (subject-access request), or what is left of an erased case',
 );

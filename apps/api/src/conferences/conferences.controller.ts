@@ -42,7 +42,14 @@ const Attendance = z
 
 const Decision = z.union([
   shortText(2000),
-  z.object({ text: shortText(2000), rationale: z.string().max(4000).optional(), dissent: z.string().max(4000).optional() }).strict(),
+  z
+    .object({
+      text: shortText(2000),
+      rationale: z.string().max(4000).optional(),
+      dissent: z.string().max(4000).optional(),
+      restrictedTo: z.array(uuid).min(1).max(50).optional().describe('Agencies (taking part in the case) this decision is restricted to; the recorder\'s agency is added. Absent for everyone else.'),
+    })
+    .strict(),
 ]);
 
 const Minutes = z

@@ -4,8 +4,11 @@ import { id, timestamp } from '../common/responses.js';
 
 export const Decision = named(
   'Decision',
-  z.union([z.string(), z.object({ text: z.string(), rationale: z.string().optional(), dissent: z.string().optional() })]),
-  'A decision of the minutes: its text, or the text with a rationale and a dissent',
+  z.union([
+    z.string(),
+    z.object({ text: z.string(), rationale: z.string().optional(), dissent: z.string().optional(), restrictedTo: z.array(id).optional() }),
+  ]),
+  'A decision of the minutes: its text, or the text with a rationale and a dissent; a restricted one (restrictedTo) is shown only to the agencies it names',
 );
 
 export const ConferenceInvitee = named(

@@ -59,8 +59,8 @@ export class PathwayMigrationsController {
   @ApiZodQuery(InstancesQuery)
   @ApiZodOk(PathwayInstances, { description: '`{items: [{instanceId, caseId, caseReference, version, state, status, revision, updatedAt}], byVersion: [{version, active}]}`' })
   @ApiProblems(400, 401, 403)
-  instances(@Param('key', pathwayKeyPipe) key: string, @Query(zodQuery(InstancesQuery)) q: z.infer<typeof InstancesQuery>) {
-    return this.migrations.instances(key, q);
+  instances(@Param('key', pathwayKeyPipe) key: string, @Query(zodQuery(InstancesQuery)) q: z.infer<typeof InstancesQuery>, @CurrentActor() actor: Actor) {
+    return this.migrations.instances(key, q, actor);
   }
 
   @Post(':key/migrations/dry-run')

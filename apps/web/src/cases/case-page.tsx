@@ -107,7 +107,7 @@ export function CasePage({ id }: { id: string }) {
   const tasks = c.tasks ?? [];
   const keyDates = Object.entries(c.keyDates ?? {}).filter(([, v]) => v);
   const upcoming = (c.conferences ?? []).filter((f) => f.status === 'scheduled').length;
-  const basis = c.lawfulBasis;
+  const basis = c.lawfulBasis?.basis ?? null;
 
   return (
     <>

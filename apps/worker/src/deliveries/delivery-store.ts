@@ -14,7 +14,8 @@ export class DeliveryStore {
 
   /**
    * The delivery and what sending it needs; undefined when there is nothing to send. A delivery to
-   * an agency deactivated since is recorded as `skipped` here, at send time, and never sent.
+   * an agency deactivated since, or about a case whose lawful basis is now `none` (to an agency
+   * other than the lead) or that was erased, is recorded as `skipped` here, at send time, and never sent.
    */
   async load(deliveryId: string): Promise<DeliveryRow | undefined> {
     const row = await DeliveryRepository.forSending(this.ds.manager, deliveryId, SECRET_ROTATION_HOURS);
@@ -22,8 +23,13 @@ export class DeliveryStore {
       await DeliveryRepository.skipForInactiveAgency(this.ds.manager, deliveryId);
       return undefined;
     }
+    // Consent withdrawn (lawful basis `none`) since it was queued, or the case erased: never sent to anyone but the lead.
+    if (row && row.withheld && (row.status === 'pending' || row.status === 'retrying')) {
+      await DeliveryRepository.skipWithheld(this.ds.manager, deliveryId);
+      return undefined;
+    }
     if (!row) return undefined;
-    const { agencyActive: _active, ...delivery } = row;
+    const { agencyActive: _active, withheld: _withheld, ...delivery } = row;
     return delivery;
   }
 

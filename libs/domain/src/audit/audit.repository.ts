@@ -56,6 +56,26 @@ export const AuditRepository = {
     );
   },
 
+  /** Several entries in one statement (a list read records one entry per case shown). */
+  async insertMany(db: Db, entries: readonly AuditRecordInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await many(
+      db,
+      `INSERT INTO audit_log (user_id, agency_id, action, case_id, resource, resource_id, detail, request_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::text[])`,
+      [
+        entries.map((e) => e.userId),
+        entries.map((e) => e.agencyId),
+        entries.map((e) => e.action),
+        entries.map((e) => e.caseId),
+        entries.map((e) => e.resource),
+        entries.map((e) => e.resourceId),
+        entries.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
+        entries.map((e) => e.requestId),
+      ],
+    );
+  },
+
   /** A page of entries matching the filters, newest first, and how many match in all. */
   async search(db: Db, q: AuditSearch): Promise<{ items: AuditLogEntry[]; total: number }> {
     const where: string[] = [];

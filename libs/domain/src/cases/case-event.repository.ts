@@ -53,4 +53,14 @@ export const CaseEventRepository = {
       await single<{ n: number }>(db, `SELECT count(*)::int AS n FROM case_events WHERE type = 'task.reassigned' AND data->>'taskId' = $1`, [taskId])
     ).n;
   },
+
+  /** Erasure: every event's data goes (who caused a system step stays); types, states, revisions and times stay. */
+  async eraseDataForCase(db: Db, caseId: string): Promise<void> {
+    await many(
+      db,
+      `UPDATE case_events SET data = CASE WHEN data ? 'system' THEN jsonb_build_object('system', data->'system') ELSE NULL END
+        WHERE case_id = $1 AND data IS NOT NULL`,
+      [caseId],
+    );
+  },
 };

@@ -1,5 +1,6 @@
 import type { DeliveryHours } from '#engine';
 import { many, one, single, type Db } from '../db.js';
+import { noteVisibleTo } from '../governance/case-note.repository.js';
 
 export type KeyDates = Record<string, string | null>;
 
@@ -7,7 +8,7 @@ export type KeyDates = Record<string, string | null>;
 export interface CaseSummary {
   id: string;
   reference: string;
-  status: 'open' | 'closed';
+  status: 'open' | 'closed' | 'erased';
   leadAgencyId: string;
   keyDates: KeyDates;
 }
@@ -34,6 +35,7 @@ export interface CaseRecord {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  erasedAt: Date | null;
 }
 
 /** A case of the same person opened recently (a possible repeat referral). */
@@ -66,7 +68,7 @@ export interface SqlCondition {
 }
 
 export interface CaseListFilters {
-  status?: 'open' | 'closed';
+  status?: 'open' | 'closed' | 'erased';
   pathway?: string;
   state?: string;
   agencyId?: string;
@@ -124,7 +126,7 @@ export const CaseRepository = {
     return one<CaseRecord>(
       db,
       `SELECT id, reference, status, subject, lead_agency_id AS "leadAgencyId", key_dates AS "keyDates", lawful_basis AS "lawfulBasis",
-              created_at AS "createdAt", updated_at AS "updatedAt", closed_at AS "closedAt"
+              created_at AS "createdAt", updated_at AS "updatedAt", closed_at AS "closedAt", erased_at AS "erasedAt"
          FROM cases WHERE id = $1`,
       [caseId],
     );
@@ -155,6 +157,25 @@ export const CaseRepository = {
       [caseId, JSON.stringify(changes)],
     );
     return row?.keyDates;
+  },
+
+  /** Sets the current lawful basis (its history is kept by LawfulBasisRepository in the same transaction). */
+  async setLawfulBasis(db: Db, caseId: string, basis: string): Promise<void> {
+    await many(db, `UPDATE cases SET lawful_basis = $2, updated_at = now() WHERE id = $1`, [caseId, basis]);
+  },
+
+  /** Locks the case row and returns what erasure needs to know of it. */
+  async lockForErasure(db: Db, caseId: string): Promise<{ status: string; keyDates: KeyDates; erasedAt: Date | null } | undefined> {
+    return one(db, `SELECT status, key_dates AS "keyDates", erased_at AS "erasedAt" FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
+  },
+
+  /** Erasure: the subject goes; reference, dates, states and the lawful basis (no text) stay. */
+  async erase(db: Db, caseId: string, at: Date): Promise<void> {
+    await many(
+      db,
+      `UPDATE cases SET subject = '{}'::jsonb, status = 'erased', erased_at = $2, closed_at = coalesce(closed_at, $2), updated_at = $2 WHERE id = $1`,
+      [caseId, at],
+    );
   },
 
   async close(db: Db, caseId: string): Promise<void> {
@@ -192,6 +213,7 @@ export const CaseRepository = {
     visible: SqlCondition,
     visibleTasks: (first: number) => SqlCondition,
     f: CaseListFilters,
+    readerAgencyId: string | null = null,
   ): Promise<{ items: CaseListItem[]; total: number }> {
     const params: unknown[] = [...visible.params];
     const where = [visible.sql];
@@ -210,18 +232,21 @@ export const CaseRepository = {
     }
     if (f.agencyId) add((n) => `EXISTS (SELECT 1 FROM case_participants p WHERE p.case_id = c.id AND p.agency_id = ${n})`, f.agencyId);
     if (f.overdue) where.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`);
-    // Reference or the person's name, case-insensitive, any part of it (LIKE wildcards in the input match literally).
     if (f.q) {
-      add(
-        (n) => `(c.reference ILIKE '%' || ${n} || '%' ESCAPE '\\' OR c.subject->>'name' ILIKE '%' || ${n} || '%' ESCAPE '\\')`,
-        f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`),
-      );
+      // Reference, the subject's name, or the text of a note the reader's agency may see (a restricted
+      // note of another agency never makes a case match).
+      params.push(f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`), readerAgencyId);
+      const q = `$${params.length - 1}`;
+      const agency = params.length;
+      where.push(`(c.reference ILIKE '%' || ${q} || '%' ESCAPE '\\' OR c.subject->>'name' ILIKE '%' || ${q} || '%' ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id AND n.text ILIKE '%' || ${q} || '%' ESCAPE '\\' AND ${noteVisibleTo(agency)}))`);
     }
     const clause = where.join(' AND ');
     const taskFilter = visibleTasks(params.length + 1);
     const items = await many<CaseListItem>(
       db,
-      `SELECT c.id, c.reference, c.status, c.subject, c.lead_agency_id AS "leadAgencyId", c.key_dates AS "keyDates",
+      `SELECT c.id, c.reference, c.status, CASE WHEN c.status = 'erased' THEN NULL ELSE c.subject END AS subject,
+              c.lead_agency_id AS "leadAgencyId", c.key_dates AS "keyDates",
               c.created_at AS "createdAt", c.updated_at AS "updatedAt",
               coalesce((SELECT json_agg(json_build_object('instanceId', i.id, 'key', i.pathway_key, 'version', i.version,
                         'state', i.state_value, 'status', i.status) ORDER BY i.created_at)

@@ -18,13 +18,29 @@ import { CaseParticipantRepository } from './case-participant.repository.js';
 import { CaseRepository, type CaseListFilters, type KeyDates } from './case.repository.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { KeyDateMoves } from './key-date-moves.js';
+import { LawfulBasisRepository, type LawfulBasis, type LawfulBasisEntry } from '../governance/lawful-basis.repository.js';
+import { recordLawfulBasis } from '../governance/lawful-basis.js';
 
 export interface CreateCaseInput {
   subject: { name: string; dateOfBirth?: string };
   leadAgencyId: string;
   participants: Array<{ agencyId: string; role: string }>;
   keyDates?: Record<string, string | null>;
-  lawfulBasis?: string;
+  lawfulBasis?: LawfulBasis | { basis: LawfulBasis; note?: string };
+}
+
+/** What `PATCH /api/cases/:id` may change. */
+export interface UpdateCaseInput {
+  keyDates?: KeyDates;
+  lawfulBasis?: { basis: LawfulBasis; note?: string };
+}
+
+/** An erased case reads as this and nothing else (CONTRACT §3, `eraseCaseData`). */
+export interface ErasedCaseView {
+  id: string;
+  reference: string;
+  status: 'erased';
+  erasedAt: Date;
 }
 
 export type CaseFilters = CaseListFilters;
@@ -87,6 +103,7 @@ export class CaseService {
         })),
       });
     }
+    const basis = typeof input.lawfulBasis === 'string' ? { basis: input.lawfulBasis } : input.lawfulBasis;
     const year = this.clock.now().getUTCFullYear();
     const last = await CaseRepository.nextReferenceNumber(tx, year);
     const reference = `CNV-${year}-${String(last).padStart(4, '0')}`;
@@ -95,10 +112,13 @@ export class CaseService {
       subject: input.subject,
       leadAgencyId: input.leadAgencyId,
       keyDates: input.keyDates ?? {},
-      lawfulBasis: input.lawfulBasis ?? null,
+      lawfulBasis: basis?.basis ?? null,
       createdBy: actor.userId,
     });
     await CaseParticipantRepository.insertMany(tx, row.id, participants, actor.userId);
+    if (basis) {
+      await LawfulBasisRepository.append(tx, { caseId: row.id, basis: basis.basis, note: basis.note ?? null, source: 'create', userId: actor.userId, agencyId: actor.agencyId });
+    }
     await CaseEventRepository.append(tx, { caseId: row.id, type: 'case.created', actorUserId: actor.userId, actorAgencyId: actor.agencyId, data: { reference } });
     await this.audit.record(tx, actor, { action: 'case.create', caseId: row.id, resource: 'case', resourceId: row.id });
     const detail = await this.detail(tx, actor, row.id, { audit: false });
@@ -114,19 +134,43 @@ export class CaseService {
     return CaseRepository.earlierReferrals(tx, caseId, subject, this.access.caseFilter(actor, 'c', 4));
   }
 
-  async list(actor: Actor, f: CaseFilters) {
+  /** A page of the cases the caller may see; one audit entry (`case.list`) per case shown, in one insert. */
+  async list(actor: Actor, f: CaseFilters, opts: { requestId?: string } = {}) {
     const { items, total } = await CaseRepository.list(
       this.ds.manager,
       this.access.caseFilter(actor, 'c', 1),
       (first) => this.access.taskFilter(actor, 't', first),
       f,
+      actor.agencyId,
+    );
+    await this.audit.recordMany(
+      this.ds.manager,
+      actor,
+      items.map((c) => ({ action: 'case.list', caseId: c.id, resource: 'case', resourceId: c.id, requestId: opts.requestId })),
     );
     return { items, total, limit: f.limit, offset: f.offset };
   }
 
-  /** The case detail, in one transaction with its audit record (`case.read`). */
+  /**
+   * The case detail, in one transaction with its audit record (`case.read`); an erased case reads
+   * as `{id, reference, status: "erased", erasedAt}` and nothing else.
+   */
   show(actor: Actor, caseId: string, opts: { requestId?: string } = {}) {
-    return this.ds.transaction((tx) => this.detail(tx, actor, caseId, { requestId: opts.requestId }));
+    return this.ds.transaction(async (tx) => {
+      const erased = await this.erasedView(tx, actor, caseId, { requestId: opts.requestId });
+      return erased ?? this.detail(tx, actor, caseId, { requestId: opts.requestId });
+    });
+  }
+
+  /** The erased stub (audited as a `case.read`) when the case was erased, else undefined. 404 unless visible. */
+  async erasedView(db: Db, actor: Actor, caseId: string, opts: { audit?: boolean; requestId?: string } = {}): Promise<ErasedCaseView | undefined> {
+    await this.access.assertCase(db, actor, caseId);
+    const c = await CaseRepository.get(db, caseId);
+    if (!c || c.status !== 'erased') return undefined;
+    if (opts.audit !== false) {
+      await this.audit.record(db, actor, { action: 'case.read', caseId, resource: 'case', resourceId: caseId, requestId: opts.requestId, detail: { erased: true } });
+    }
+    return { id: c.id, reference: c.reference, status: 'erased', erasedAt: c.erasedAt ?? c.updatedAt };
   }
 
   /** The case detail in the caller's unit of work; audited as `case.read` unless `audit: false`. */
@@ -137,6 +181,7 @@ export class CaseService {
     const pathways = await this.instances.views(db, caseId, c.keyDates);
     const tasks = await CaseViewRepository.tasks(db, caseId, this.access.taskFilter(actor, 't', 2));
     const conferences = await CaseViewRepository.conferences(db, caseId);
+    const lawfulBasisHistory = await LawfulBasisRepository.history(db, caseId);
     if (opts.audit !== false) {
       await this.audit.record(db, actor, { action: 'case.read', caseId, resource: 'case', resourceId: caseId, requestId: opts.requestId });
     }
@@ -148,7 +193,9 @@ export class CaseService {
       leadAgencyId: c.leadAgencyId,
       participants,
       keyDates: c.keyDates,
-      lawfulBasis: c.lawfulBasis,
+      lawfulBasis: currentBasis(lawfulBasisHistory, c.lawfulBasis),
+      lawfulBasisHistory,
+      notificationsWithheld: withheld(lawfulBasisHistory, c.lawfulBasis),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       closedAt: c.closedAt,
@@ -160,9 +207,30 @@ export class CaseService {
 
   /** Sets or clears key dates (case managers) and answers the case detail, in one transaction. */
   changeKeyDates(actor: Actor, caseId: string, keyDates: KeyDates) {
+    return this.update(actor, caseId, { keyDates });
+  }
+
+  /**
+   * `PATCH /api/cases/:id` (case managers): key dates and/or the lawful basis, in one transaction,
+   * answering the case detail. Every basis recorded is kept with who and when (`lawfulBasisHistory`).
+   */
+  update(actor: Actor, caseId: string, input: UpdateCaseInput) {
     return this.ds.transaction(async (tx) => {
-      await this.updateKeyDates(tx, actor, caseId, keyDates);
-      return this.detail(tx, actor, caseId, { audit: false });
+      this.access.assertCaseManager(actor);
+      await this.access.assertCase(tx, actor, caseId);
+      const c = await CaseRepository.get(tx, caseId);
+      if (c?.status === 'erased') throw new DomainError('conflict', 'The case was erased');
+      if (input.lawfulBasis) {
+        // Lock order (docs/architecture.md): the case's active instances first, then the case.
+        const active = await InstanceRepository.lockActiveOfCase(tx, caseId);
+        await recordLawfulBasis(tx, { caseId, basis: input.lawfulBasis.basis, note: input.lawfulBasis.note ?? null, source: 'api', actor });
+        await this.audit.record(tx, actor, { action: 'case.lawful_basis', caseId, resource: 'case', resourceId: caseId, detail: { basis: input.lawfulBasis.basis } });
+        // Guards may read the basis (`lawfulBasisIs`): pathways waiting on one move on now.
+        if (!input.keyDates) for (const instanceId of active) await this.instances.reevaluate(tx, instanceId, { actor });
+      }
+      if (input.keyDates) await this.updateKeyDates(tx, actor, caseId, input.keyDates);
+      // Lifting a legal hold may let a waiting closure pathway erase the case in this very transaction.
+      return (await this.erasedView(tx, actor, caseId, { audit: false })) ?? this.detail(tx, actor, caseId, { audit: false });
     });
   }
 
@@ -309,6 +377,25 @@ export class CaseService {
       // A replay is checked too: an agency removed from the case must not read a stored response.
     }, () => this.access.assertCase(this.ds.manager, actor, caseId));
   }
+}
+
+/** The current basis with who recorded it and when (the newest history entry when it agrees with the case row). */
+function currentBasis(history: LawfulBasisEntry[], basis: string | null) {
+  if (basis === null) return null;
+  const latest = history[0];
+  return latest && latest.basis === basis
+    ? { basis, note: latest.note, recordedAt: latest.recordedAt, recordedBy: latest.recordedBy, source: latest.source }
+    : { basis, note: null, recordedAt: null, recordedBy: null, source: null };
+}
+
+/** Why notifications are held back, while no lawful basis holds (`none`): only the lead agency is told. */
+function withheld(history: LawfulBasisEntry[], basis: string | null) {
+  if (basis !== 'none') return null;
+  const since = history[0]?.basis === 'none' ? history[0].recordedAt : null;
+  return {
+    since,
+    reason: 'No lawful basis for sharing holds any more (consent withdrawn): no notification about this case goes to any agency but the lead until a basis is recorded again.',
+  };
 }
 
 function dedupe(list: Array<{ agencyId: string; role: string }>) {

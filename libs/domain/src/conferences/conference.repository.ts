@@ -2,7 +2,15 @@ import { many, one, single, type Db } from '../db.js';
 
 export type ConferenceStatus = 'scheduled' | 'held' | 'cancelled';
 
-export type Decision = string | { text: string; rationale?: string; dissent?: string };
+export type Decision = string | { text: string; rationale?: string; dissent?: string; restrictedTo?: string[] };
+
+/**
+ * The decisions of conference `f` the agency `$<param>` may see: a decision restricted to named
+ * agencies (`restrictedTo`) is left out for every other agency — in the SQL, so no reader forgets it.
+ */
+const visibleDecisions = (param: number) => `CASE WHEN f.decisions IS NULL THEN NULL ELSE
+  (SELECT coalesce(jsonb_agg(d ORDER BY o), '[]'::jsonb) FROM jsonb_array_elements(f.decisions) WITH ORDINALITY AS x(d, o)
+    WHERE jsonb_typeof(d) <> 'object' OR NOT (d ? 'restrictedTo') OR d->'restrictedTo' ? $${param}::text) END`;
 
 /** A conference row, as its use cases work with it. */
 export interface Conference {
@@ -114,13 +122,19 @@ export const ConferenceRepository = {
     return next?.scheduledAt;
   },
 
-  async detail(db: Db, conferenceId: string): Promise<ConferenceDetail | undefined> {
+  /**
+   * The conference as the agency `viewerAgencyId` may see it: decisions restricted to other agencies
+   * are absent. `{ all: true }` (the subject-access export of the lead's case managers) shows them all.
+   */
+  async detail(db: Db, conferenceId: string, viewer: string | null | { all: true }): Promise<ConferenceDetail | undefined> {
+    const all = viewer !== null && typeof viewer === 'object';
     return one<ConferenceDetail>(
       db,
-      `SELECT ${COLUMNS}, c.reference AS "caseReference", f.minutes_text AS "minutesText", f.decisions,
+      `SELECT ${COLUMNS}, c.reference AS "caseReference", f.minutes_text AS "minutesText",
+              ${all ? 'f.decisions' : visibleDecisions(2)} AS decisions,
               f.minutes_recorded_at AS "minutesRecordedAt", f.created_at AS "createdAt", f.updated_at AS "updatedAt"
          FROM conferences f JOIN cases c ON c.id = f.case_id WHERE f.id = $1`,
-      [conferenceId],
+      all ? [conferenceId] : [conferenceId, viewer],
     );
   },
 
@@ -161,6 +175,16 @@ export const ConferenceRepository = {
       db,
       `SELECT a.name, a.email FROM conference_invitees i JOIN agencies a ON a.id = i.agency_id WHERE i.conference_id = $1 ORDER BY a.name`,
       [conferenceId],
+    );
+  },
+
+  /** Erasure: minutes text, decisions, locations and apologies of the case's conferences go; dates and attendance stay. */
+  async eraseForCase(db: Db, caseId: string): Promise<void> {
+    await many(db, `UPDATE conferences SET minutes_text = NULL, decisions = NULL, location = NULL WHERE case_id = $1`, [caseId]);
+    await many(
+      db,
+      `UPDATE conference_invitees SET apologies = NULL WHERE apologies IS NOT NULL AND conference_id IN (SELECT id FROM conferences WHERE case_id = $1)`,
+      [caseId],
     );
   },
 };

@@ -123,7 +123,7 @@ export class ConferenceService {
       resourceId: row.id,
       detail: { invited: agencyIds.length, tasksMoved: moved.length },
     });
-    return this.view(tx, row.id);
+    return this.view(tx, row.id, actor.agencyId);
   }
 
   /**
@@ -142,7 +142,7 @@ export class ConferenceService {
       new Date(conf.scheduledAt).getTime() === input.scheduledAt.getTime() &&
       (input.durationMinutes === undefined || input.durationMinutes === conf.durationMinutes) &&
       (input.location === undefined || input.location === conf.location);
-    if (unchanged) return this.view(tx, conferenceId);
+    if (unchanged) return this.view(tx, conferenceId, actor.agencyId);
     const now = this.clock.now();
     const updated = await ConferenceRepository.reschedule(tx, conferenceId, input);
     const ctx = (await loadCaseContext(tx, conf.caseId))!;
@@ -183,7 +183,7 @@ export class ConferenceService {
       resourceId: conferenceId,
       detail: { sequence: updated.sequence, remindersMoved: reminders.moved, tasksMoved: moved.length },
     });
-    return this.view(tx, conferenceId);
+    return this.view(tx, conferenceId, actor.agencyId);
   }
 
   /**
@@ -199,7 +199,7 @@ export class ConferenceService {
   private async cancelIn(tx: Db, actor: Actor, conferenceId: string, input: { reason?: string } = {}) {
     const conf = await this.load(tx, actor, conferenceId, true);
     this.access.assertCaseManager(actor);
-    if (conf.status === 'cancelled') return this.view(tx, conferenceId);
+    if (conf.status === 'cancelled') return this.view(tx, conferenceId, actor.agencyId);
     if (conf.status !== 'scheduled') throw new DomainError('conflict', `The conference is ${conf.status}; it can no longer be cancelled`);
     const now = this.clock.now();
     const updated = await ConferenceRepository.cancel(tx, conferenceId);
@@ -232,7 +232,7 @@ export class ConferenceService {
       resourceId: conferenceId,
       detail: { sequence: updated.sequence, remindersCancelled: cancelled },
     });
-    return this.view(tx, conferenceId);
+    return this.view(tx, conferenceId, actor.agencyId);
   }
 
   /** Records whether an agency attended (or sent apologies); guards such as `quorumMet` are re-evaluated. */
@@ -262,7 +262,7 @@ export class ConferenceService {
       detail: { agencyId: input.agencyId, attended: input.attended },
     });
     await this.reevaluate(tx, actor, conf.caseId);
-    return this.view(tx, conferenceId);
+    return this.view(tx, conferenceId, actor.agencyId);
   }
 
   /**
@@ -283,14 +283,16 @@ export class ConferenceService {
     if (input.actions.length > 0 && ctx.case.status !== 'open') throw new DomainError('conflict', 'The case is closed');
     this.assertParticipants(ctx, input.actions.map((a) => a.agencyId), (i) => `$.actions[${i}].agencyId`);
     const now = this.clock.now();
-    await ConferenceRepository.recordMinutes(tx, conferenceId, { text: input.text, decisions: input.decisions, userId: actor.userId });
+    const decisions = this.restrictDecisions(ctx, actor, input.decisions);
+    await ConferenceRepository.recordMinutes(tx, conferenceId, { text: input.text, decisions, userId: actor.userId });
     await this.reminders.cancelForConference(tx, conferenceId);
     const taskIds: string[] = [];
     for (const action of input.actions) taskIds.push(await this.openAction(tx, ctx, conferenceId, action, now));
     await this.logEvent(tx, actor, conf.caseId, 'conference.minutes', {
       conferenceId,
       title: conferenceTitle(ctx.case.reference),
-      decisions: input.decisions.length,
+      // Every agency reads the event log: restricted decisions are not counted there.
+      decisions: input.decisions.filter((d) => typeof d === 'string' || !d.restrictedTo).length,
       actions: taskIds.length,
     });
     await this.keyDate.sync(tx, conf.caseId, now);
@@ -302,7 +304,7 @@ export class ConferenceService {
       resourceId: conferenceId,
       detail: { decisions: input.decisions.length, actions: taskIds.length },
     });
-    return this.view(tx, conferenceId);
+    return this.view(tx, conferenceId, actor.agencyId);
   }
 
   /** One conference with invitees, attendance and minutes; the read is audited. */
@@ -310,17 +312,19 @@ export class ConferenceService {
     return transaction(this.ds, async (tx) => {
       const conf = await this.load(tx, actor, conferenceId);
       await this.audit.record(tx, actor, { action: 'conference.read', caseId: conf.caseId, resource: 'conference', resourceId: conferenceId });
-      return this.view(tx, conferenceId);
+      return this.view(tx, conferenceId, actor.agencyId);
     });
   }
 
-  /** The case's conferences, latest first. */
-  async list(actor: Actor, caseId: string) {
-    const db = this.ds.manager;
-    await this.access.assertCase(db, actor, caseId);
-    const items = [];
-    for (const id of await ConferenceRepository.idsOfCase(db, caseId)) items.push(await this.view(db, id));
-    return { items };
+  /** The case's conferences, latest first; the read is audited (`conference.list`, the ids shown). */
+  list(actor: Actor, caseId: string) {
+    return transaction(this.ds, async (db) => {
+      await this.access.assertCase(db, actor, caseId);
+      const items = [];
+      for (const id of await ConferenceRepository.idsOfCase(db, caseId)) items.push(await this.view(db, id, actor.agencyId));
+      await this.audit.record(db, actor, { action: 'conference.list', caseId, resource: 'conference', detail: { ids: items.map((c) => c.id) } });
+      return { items };
+    });
   }
 
   /** The invitation as the caller may download it; the download is audited. */
@@ -357,9 +361,9 @@ export class ConferenceService {
     });
   }
 
-  /** The conference as the API shows it. */
-  async view(db: Db, conferenceId: string) {
-    const c = await ConferenceRepository.detail(db, conferenceId);
+  /** The conference as the API shows it to `viewer` (an agency): decisions restricted to other agencies are absent. */
+  async view(db: Db, conferenceId: string, viewer: string | null | { all: true }) {
+    const c = await ConferenceRepository.detail(db, conferenceId, viewer);
     if (!c) throw new DomainError('not_found', 'Conference not found');
     const invitees = await ConferenceRepository.invitees(db, conferenceId);
     const actions = await TaskRepository.conferenceActions(db, conferenceId);
@@ -430,6 +434,15 @@ export class ConferenceService {
       dedupeKey: `task_assigned:${task.id}`,
     });
     return task.id;
+  }
+
+  /** Restricted decisions name agencies of the case; the recorder's agency is always among them. */
+  private restrictDecisions(ctx: CaseContext, actor: Actor, decisions: Decision[]): Decision[] {
+    return decisions.map((d, i) => {
+      if (typeof d === 'string' || !d.restrictedTo) return d;
+      this.assertParticipants(ctx, d.restrictedTo, (j) => `$.decisions[${i}].restrictedTo[${j}]`);
+      return { ...d, restrictedTo: [...new Set([...(actor.agencyId ? [actor.agencyId] : []), ...d.restrictedTo])] };
+    });
   }
 
   private assertParticipants(ctx: CaseContext, agencyIds: string[], path: (index: number) => string): void {

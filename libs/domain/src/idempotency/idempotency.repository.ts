@@ -47,4 +47,18 @@ export const IdempotencyRepository = {
   async purgeOlderThan(db: Db, retention: string): Promise<number> {
     return (await many(db, `DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval RETURNING 1`, [retention])).length;
   },
+
+  /**
+   * Erasure: stored responses that mention the case (its id appears in them) are replaced by a
+   * stub, so a replay cannot hand back erased data; the key stays claimed (a replay changes nothing).
+   */
+  async eraseResponsesMentioning(db: Db, caseId: string): Promise<number> {
+    const rows = await many(
+      db,
+      `UPDATE idempotency_keys SET response = jsonb_build_object('id', $1::text, 'status', 'erased')
+        WHERE response IS NOT NULL AND strpos(response::text, $1) > 0 RETURNING key`,
+      [caseId],
+    );
+    return rows.length;
+  },
 };

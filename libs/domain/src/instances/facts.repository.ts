@@ -1,4 +1,4 @@
-import { many, type Db } from '../db.js';
+import { many, one, type Db } from '../db.js';
 
 /** Read-only: the facts guards read, from the tables that hold them (their owners write them). */
 export const FactsRepository = {
@@ -12,17 +12,21 @@ export const FactsRepository = {
     );
   },
 
-  /** The roles (in this case) of the agencies that attended the case's latest conference not cancelled. */
-  async latestConferenceAttendedRoles(db: Db, caseId: string): Promise<string[]> {
-    const rows = await many<{ role: string }>(
+  /**
+   * The roles (in this case) of the agencies that attended the case's latest conference not
+   * cancelled, and the case's current lawful basis: one round trip.
+   */
+  async caseFacts(db: Db, caseId: string): Promise<{ attended: string[]; lawfulBasis: string | null }> {
+    const row = await one<{ attended: string[]; lawfulBasis: string | null }>(
       db,
-      `SELECT DISTINCT p.role FROM conference_invitees i
-         JOIN case_participants p ON p.agency_id = i.agency_id AND p.case_id = $1
-        WHERE i.attended AND i.conference_id = (
-          SELECT id FROM conferences WHERE case_id = $1 AND status <> 'cancelled'
-           ORDER BY scheduled_at DESC, created_at DESC LIMIT 1)`,
+      `SELECT (SELECT lawful_basis FROM cases WHERE id = $1) AS "lawfulBasis",
+              ARRAY(SELECT DISTINCT p.role FROM conference_invitees i
+                      JOIN case_participants p ON p.agency_id = i.agency_id AND p.case_id = $1
+                     WHERE i.attended AND i.conference_id = (
+                       SELECT id FROM conferences WHERE case_id = $1 AND status <> 'cancelled'
+                        ORDER BY scheduled_at DESC, created_at DESC LIMIT 1)) AS attended`,
       [caseId],
     );
-    return rows.map((r) => r.role);
+    return { attended: row?.attended ?? [], lawfulBasis: row?.lawfulBasis ?? null };
   },
 };

@@ -179,4 +179,14 @@ export const InstanceRepository = {
     );
     return rows.map((r) => r.id);
   },
+
+  /** Erasure: the context (data events recorded into it) of every instance of the case goes; states and revisions stay. */
+  async eraseContextsOfCase(db: Db, caseId: string): Promise<void> {
+    await many(
+      db,
+      `UPDATE pathway_instances SET snapshot = jsonb_set(snapshot, '{context}', '{}'::jsonb)
+        WHERE case_id = $1 AND snapshot ? 'context' AND snapshot->'context' <> '{}'::jsonb`,
+      [caseId],
+    );
+  },
 };

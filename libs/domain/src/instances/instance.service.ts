@@ -25,6 +25,8 @@ import { CaseEventRepository } from '../cases/case-event.repository.js';
 import { CaseRepository } from '../cases/case.repository.js';
 import { TimerRepository } from '../timers/timer.repository.js';
 import { loadFacts } from './facts.js';
+import { CaseErasure } from '../governance/case-erasure.js';
+import { recordLawfulBasis } from '../governance/lawful-basis.js';
 
 export interface InstanceView {
   instanceId: string;
@@ -59,6 +61,7 @@ export class InstanceService {
     private readonly notifications: NotificationWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly erasure: CaseErasure,
   ) {}
 
   /**
@@ -316,6 +319,13 @@ export class InstanceService {
         }
         case 'case.close':
           await this.closeCase(tx, ctx, row.id, cause);
+          break;
+        case 'case.lawfulBasis':
+          // The case's one record of its basis (docs/governance.md): guards read it from the facts.
+          await recordLawfulBasis(tx, { caseId: ctx.case.id, basis: effect.basis, note: effect.note ?? null, source: 'pathway', instanceId: row.id, actor: 'actor' in cause ? cause.actor : null });
+          break;
+        case 'case.erase':
+          await this.erasure.eraseIn(tx, ctx.case.id, { actor: 'actor' in cause ? cause.actor : null, instanceId: row.id });
           break;
         case 'instance.done':
           break;

@@ -56,8 +56,8 @@ export const DeliveryRepository = {
    * The delivery with its notification, agency (and whether it is still active), case, conference
    * and task; the agency's previous webhook secret only within `rotationHours` of its change.
    */
-  async forSending(db: Db, deliveryId: string, rotationHours: number): Promise<(DeliveryToSend & { agencyActive: boolean }) | undefined> {
-    return one<DeliveryToSend & { agencyActive: boolean }>(
+  async forSending(db: Db, deliveryId: string, rotationHours: number): Promise<(DeliveryToSend & { agencyActive: boolean; withheld: boolean }) | undefined> {
+    return one<DeliveryToSend & { agencyActive: boolean; withheld: boolean }>(
       db,
       `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
               n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
@@ -65,6 +65,7 @@ export const DeliveryRepository = {
               a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
               CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
               a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
+              (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> n.agency_id)) AS "withheld",
               t.spec->'titles' AS titles
          FROM deliveries d
          JOIN notifications n ON n.id = d.notification_id
@@ -82,6 +83,16 @@ export const DeliveryRepository = {
     await many(
       db,
       `UPDATE deliveries SET status = 'skipped', last_error = 'the agency is inactive', next_attempt_at = NULL
+        WHERE id = $1 AND status IN ('pending', 'retrying')`,
+      [deliveryId],
+    );
+  },
+
+  /** A delivery still to send about a case with no lawful basis any more (or erased) is `skipped`, never sent (docs/governance.md). */
+  async skipWithheld(db: Db, deliveryId: string): Promise<void> {
+    await many(
+      db,
+      `UPDATE deliveries SET status = 'skipped', last_error = 'withheld: no lawful basis for sharing', next_attempt_at = NULL
         WHERE id = $1 AND status IN ('pending', 'retrying')`,
       [deliveryId],
     );
@@ -114,6 +125,18 @@ export const DeliveryRepository = {
       `SELECT id, due FROM (SELECT id, coalesce(next_attempt_at, created_at) AS due, 'delivery.' || id::text AS job_id
                               FROM deliveries WHERE status IN ('pending', 'retrying')) x WHERE ${UNSETTLED_PAGE}`,
       unsettledParams(page),
+    );
+  },
+
+  /** Erasure: the case's deliveries keep their status and attempts, not their errors; those still to send are skipped. */
+  async eraseForCase(db: Db, caseId: string): Promise<void> {
+    await many(
+      db,
+      `UPDATE deliveries d SET last_error = CASE WHEN d.status IN ('pending', 'retrying') THEN 'the case was erased' ELSE NULL END,
+              status = CASE WHEN d.status IN ('pending', 'retrying') THEN 'skipped' ELSE d.status END,
+              next_attempt_at = CASE WHEN d.status IN ('pending', 'retrying') THEN NULL ELSE d.next_attempt_at END
+         FROM notifications n WHERE n.id = d.notification_id AND n.case_id = $1`,
+      [caseId],
     );
   },
 };

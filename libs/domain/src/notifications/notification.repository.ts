@@ -44,15 +44,18 @@ export interface SqlFilter {
  */
 export const NotificationRepository = {
   /**
-   * Inserts the notification unless its dedupe key was used; returns its id and its agency's
-   * external channels (email, webhook), or undefined when it already existed.
+   * Inserts the notification unless its dedupe key was used, or the case has no lawful basis any
+   * more (`none`, consent withdrawn) and the agency is not the lead, or the case was erased; returns
+   * its id and its agency's external channels (email, webhook), or undefined when nothing was written.
    */
   async insert(db: Db, n: NotificationRecord): Promise<{ id: string; email: string | null; webhookUrl: string | null } | undefined> {
     return one<{ id: string; email: string | null; webhookUrl: string | null }>(
       db,
       `WITH n AS (
          INSERT INTO notifications (case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+          WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = $1
+                              AND (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> $2)))
          ON CONFLICT (dedupe_key) DO NOTHING
          RETURNING id, agency_id)
        SELECT n.id, a.email, a.webhook_url AS "webhookUrl" FROM n JOIN agencies a ON a.id = n.agency_id`,
@@ -125,5 +128,11 @@ export const NotificationRepository = {
       [agencyId, userId, ...cases.params],
     );
     return rows.length;
+  },
+
+  /** Erasure: titles and rules of the case's notifications go; returns their ids (emails written for them are deleted too). */
+  async eraseForCase(db: Db, caseId: string): Promise<string[]> {
+    const rows = await many<{ id: string }>(db, `UPDATE notifications SET title = '(erased)', rule = NULL WHERE case_id = $1 RETURNING id`, [caseId]);
+    return rows.map((r) => r.id);
   },
 };

@@ -7,6 +7,7 @@ import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
 import { describeRule } from './notification-why.js';
 import { NotificationRepository } from './notification.repository.js';
+import { AuditService } from '../audit/audit.service.js';
 
 /**
  * An agency's in-app notifications. Everyone in an agency shares its inbox (a message goes to the
@@ -19,6 +20,7 @@ export class NotificationService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly access: AccessService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(actor: Actor, q: { unread?: boolean; limit: number; offset: number }) {
@@ -31,6 +33,8 @@ export class NotificationService {
       limit: q.limit,
       offset: q.offset,
     });
+    // One audit entry per case shown (the notification ids in its detail), in one insert.
+    await this.audit.recordListRead(this.ds.manager, actor, 'notification.list', 'notification', page.items);
     return {
       items: page.items.map(({ rule, ...n }) => ({ ...n, rule, why: describeRule(n.kind, n.title, rule) })),
       total: page.total,

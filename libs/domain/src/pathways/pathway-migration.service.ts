@@ -54,11 +54,13 @@ export class PathwayMigrationService {
   ) {}
 
   /** Instances of a pathway by version and status (default: the running ones), and how many run on each version. */
-  async instances(key: string, q: { status: 'active' | 'done' | 'cancelled'; version?: number; limit: number; offset: number }) {
+  async instances(key: string, q: { status: 'active' | 'done' | 'cancelled'; version?: number; limit: number; offset: number }, actor?: Actor) {
     const [items, byVersion] = await Promise.all([
       InstanceRepository.listOfPathway(this.ds.manager, key, q),
       InstanceRepository.activeCountsByVersion(this.ds.manager, key),
     ]);
+    // The list names cases (reference and state): one audit entry per case shown, in one insert.
+    if (actor) await this.audit.recordListRead(this.ds.manager, actor, 'instance.list', 'instance', items.map((i) => ({ caseId: i.caseId, id: i.instanceId })));
     return { items, byVersion };
   }
 

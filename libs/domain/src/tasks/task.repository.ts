@@ -276,4 +276,19 @@ export const TaskRepository = {
       kept.dueAt,
     ]);
   },
+
+  /**
+   * Erasure: task notes and outcomes go; a conference action's title (free text from the minutes)
+   * becomes a placeholder, in the task and its spec. Definition titles, dates and states stay.
+   */
+  async eraseForCase(db: Db, caseId: string): Promise<void> {
+    await many(
+      db,
+      `UPDATE tasks SET note = NULL, outcome = NULL,
+              title = CASE WHEN instance_id IS NULL THEN 'Conference action (erased)' ELSE title END,
+              spec = CASE WHEN instance_id IS NULL AND spec IS NOT NULL THEN (spec - 'titles') || '{"title": "Conference action (erased)"}'::jsonb ELSE spec END
+        WHERE case_id = $1`,
+      [caseId],
+    );
+  },
 };

@@ -42,12 +42,18 @@ export class TaskService {
   async list(actor: Actor, f: { status?: TaskStatusFilter; caseId?: string; agencyId?: string; limit: number; offset: number }) {
     if (f.caseId && !isUuid(f.caseId)) return { items: [], total: 0 };
     const { items, matched } = await TaskRepository.inbox(this.ds.manager, this.visibleTo(actor), f, TOTAL_CAP);
+    // One audit entry per case shown (the task ids in its detail), in one insert.
+    await this.audit.recordListRead(this.ds.manager, actor, 'task.list', 'task', items);
     return { items, total: Math.min(matched, TOTAL_CAP), totalCapped: matched > TOTAL_CAP };
   }
 
-  /** The task, if the actor may see it (404 otherwise). */
+  /** The task, if the actor may see it (404 otherwise), in one transaction with its audit record. */
   get(actor: Actor, taskId: string): Promise<TaskView> {
-    return this.find(this.ds.manager, actor, taskId);
+    return this.ds.transaction(async (tx) => {
+      const task = await this.find(tx, actor, taskId);
+      await this.audit.record(tx, actor, { action: 'task.read', caseId: task.caseId, resource: 'task', resourceId: task.id });
+      return task;
+    });
   }
 
   /** The use case: once per `Idempotency-Key` (a repeat answers the task as it is now). */

@@ -8,6 +8,7 @@ import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { conferenceTitle } from '../conferences/conference-title.js';
 import { describeRule } from '../notifications/notification-why.js';
+import { CaseNoteRepository } from '../governance/case-note.repository.js';
 
 export interface TimelineItem {
   at: Date;
@@ -52,13 +53,23 @@ export class CaseActivityService {
     await this.access.assertCase(db, actor, caseId);
     const window = page.limit + page.offset;
     const scope = this.scopeOf(actor);
-    const [events, tasks, notifications] = await Promise.all([
+    const [events, tasks, notifications, notes] = await Promise.all([
       CaseActivityRepository.events(db, caseId, window),
       CaseActivityRepository.taskEntries(db, caseId, scope, window),
       CaseActivityRepository.notifications(db, caseId, scope, window),
+      // Notes the reader's agency may see: a restricted note of other agencies is absent here too.
+      CaseNoteRepository.visible(db, caseId, actor.agencyId, { limit: window, offset: 0 }),
     ]);
     const items: TimelineItem[] = [
       ...events.map((e) => this.eventItem(e)),
+      ...notes.map((n) => ({
+        at: n.createdAt,
+        kind: 'note',
+        noteId: n.id,
+        text: n.text,
+        restrictedTo: n.restrictedTo,
+        actor: n.authorUserId ? { userId: n.authorUserId, agencyId: n.authorAgencyId, name: n.authorName } : undefined,
+      })),
       ...tasks.map(({ actorName, outcome, ...t }) => ({
         ...t,
         ...(t.kind === 'task_completed' ? { outcome, actor: actorName ? { name: actorName } : undefined } : {}),

@@ -350,7 +350,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change key dates (null removes one); guards that read them are re-evaluated */
+        /**
+         * Change key dates (null removes one) and/or the lawful basis; guards that read them are re-evaluated
+         * @description Every lawful basis recorded is kept with who and when (`lawfulBasisHistory`). `{lawfulBasis: {basis: "none"}}` records that no basis holds any more (consent withdrawn): until one is recorded again no notification about the case goes to any agency but the lead, and `notificationsWithheld` says why. Key date `legalHold` (any date) holds the case back from erasure.
+         */
         patch: operations["CasesController_update"];
         trace?: never;
     };
@@ -419,6 +422,47 @@ export interface paths {
          * @description Who may send it comes from the transition's meta.roles (default case managers). 422 when the event is not allowed now or a guard refuses (detail says why); 409 when If-Match names a stale revision or a concurrent change won.
          */
         post: operations["CasesController_sendEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's notes the caller's agency may see, newest first (audited) */
+        get: operations["CaseGovernanceController_list"];
+        put?: never;
+        /**
+         * Add a note to the case (anyone who sees it)
+         * @description With `restrictedTo` the note exists only for the agencies named and the author's agency: for everyone else it is absent from notes, timeline, search and exports — not redacted, absent.
+         */
+        post: operations["CaseGovernanceController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subject-access export: everything Convene holds about the case, as one JSON document (case managers of the lead agency; audited)
+         * @description Restricted notes and decisions of other agencies are included, marked `restricted`, and `restricted.notice` says so. An erased case exports as `{id, reference, status: "erased", erasedAt}`.
+         */
+        get: operations["CaseGovernanceController_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1289,13 +1333,50 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "held" | "cancelled";
         };
+        LawfulBasisEntry: {
+            /** @enum {string} */
+            basis: "consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests" | "none";
+            note: string | null;
+            /**
+             * @description Where it was recorded: at creation, PATCH /api/cases/:id, or a pathway event (recordLawfulBasis)
+             * @enum {string}
+             */
+            source: "create" | "api" | "pathway";
+            /** Format: uuid */
+            instanceId: string | null;
+            /** Format: uuid */
+            recordedBy: string | null;
+            /** Format: uuid */
+            recordedAgencyId: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        CurrentLawfulBasis: {
+            /**
+             * @description "none": no basis holds any more (consent withdrawn)
+             * @enum {string}
+             */
+            basis: "consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests" | "none";
+            note: string | null;
+            /** Format: date-time */
+            recordedAt: string | null;
+            /** Format: uuid */
+            recordedBy: string | null;
+            /** @enum {string|null} */
+            source: "create" | "api" | "pathway" | null;
+        };
+        NotificationsWithheld: {
+            /** Format: date-time */
+            since: string | null;
+            reason: string;
+        };
         CaseDetail: {
             /** Format: uuid */
             id: string;
             /** @description e.g. CNV-2026-0001 */
             reference: string;
             /** @enum {string} */
-            status: "open" | "closed";
+            status: "open" | "closed" | "erased";
             subject: components["schemas"]["Subject"];
             /** Format: uuid */
             leadAgencyId: string;
@@ -1304,7 +1385,10 @@ export interface components {
             keyDates: {
                 [key: string]: string | null;
             };
-            lawfulBasis: string | null;
+            lawfulBasis: components["schemas"]["CurrentLawfulBasis"] | null;
+            /** @description Every basis recorded, newest first */
+            lawfulBasisHistory: components["schemas"]["LawfulBasisEntry"][];
+            notificationsWithheld: components["schemas"]["NotificationsWithheld"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1316,13 +1400,23 @@ export interface components {
             tasks: components["schemas"]["CaseTask"][];
             conferences: components["schemas"]["CaseConference"][];
         };
+        ErasedCase: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            /** @enum {string} */
+            status: "erased";
+            /** Format: date-time */
+            erasedAt: string;
+        };
+        CaseRead: components["schemas"]["CaseDetail"] | components["schemas"]["ErasedCase"];
         CaseCreated: {
             /** Format: uuid */
             id: string;
             /** @description e.g. CNV-2026-0001 */
             reference: string;
             /** @enum {string} */
-            status: "open" | "closed";
+            status: "open" | "closed" | "erased";
             subject: components["schemas"]["Subject"];
             /** Format: uuid */
             leadAgencyId: string;
@@ -1331,7 +1425,10 @@ export interface components {
             keyDates: {
                 [key: string]: string | null;
             };
-            lawfulBasis: string | null;
+            lawfulBasis: components["schemas"]["CurrentLawfulBasis"] | null;
+            /** @description Every basis recorded, newest first */
+            lawfulBasisHistory: components["schemas"]["LawfulBasisEntry"][];
+            notificationsWithheld: components["schemas"]["NotificationsWithheld"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1348,7 +1445,7 @@ export interface components {
                 id: string;
                 reference: string;
                 /** @enum {string} */
-                status: "open" | "closed";
+                status: "open" | "closed" | "erased";
                 /** Format: date-time */
                 createdAt: string;
             }[];
@@ -1358,8 +1455,9 @@ export interface components {
             id: string;
             reference: string;
             /** @enum {string} */
-            status: "open" | "closed";
-            subject: components["schemas"]["Subject"];
+            status: "open" | "closed" | "erased";
+            /** @description null once the case is erased */
+            subject: components["schemas"]["Subject"] | null;
             /** Format: uuid */
             leadAgencyId: string;
             /** @description Key dates by name, e.g. releaseDate (YYYY-MM-DD or a date-time) */
@@ -1430,6 +1528,97 @@ export interface components {
             availableEvents: components["schemas"]["AllowedEvent"][];
             revision: number;
         };
+        CaseNote: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            text: string;
+            /** @description The agencies (the author's included) this note exists for; null: every agency of the case */
+            restrictedTo: string[] | null;
+            /** Format: uuid */
+            authorUserId: string | null;
+            /** Format: uuid */
+            authorAgencyId: string | null;
+            authorName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CaseNoteList: {
+            items: components["schemas"]["CaseNote"][];
+        };
+        CaseExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            exportedBy: {
+                /** Format: uuid */
+                userId: string;
+                /** Format: uuid */
+                agencyId: string | null;
+            };
+            /** @description Restricted notes and decisions of other agencies are included in this export, marked, and this says so */
+            restricted: {
+                notes: number;
+                decisions: number;
+                included: boolean;
+                notice: string;
+            };
+            case: {
+                /** Format: uuid */
+                id: string;
+                reference: string;
+                /** @enum {string} */
+                status: "open" | "closed" | "erased";
+                subject: unknown;
+                /** Format: uuid */
+                leadAgencyId: string;
+                /** @description Key dates by name, e.g. releaseDate (YYYY-MM-DD or a date-time) */
+                keyDates: {
+                    [key: string]: string | null;
+                };
+                lawfulBasis: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                closedAt: string | null;
+            };
+            participants: components["schemas"]["CaseParticipant"][];
+            lawfulBasisHistory: components["schemas"]["LawfulBasisEntry"][];
+            notes: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                caseId: string;
+                text: string;
+                /** @description The agencies (the author's included) this note exists for; null: every agency of the case */
+                restrictedTo: string[] | null;
+                /** Format: uuid */
+                authorUserId: string | null;
+                /** Format: uuid */
+                authorAgencyId: string | null;
+                authorName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                restricted: boolean;
+            }[];
+            pathways: {
+                [key: string]: unknown;
+            }[];
+            events: {
+                [key: string]: unknown;
+            }[];
+            tasks: {
+                [key: string]: unknown;
+            }[];
+            conferences: {
+                [key: string]: unknown;
+            }[];
+            notifications: {
+                [key: string]: unknown;
+            }[];
+        } | components["schemas"]["ErasedCase"];
         DashboardOpenCases: {
             /** @description Pathway key */
             pathway: string;
@@ -2017,6 +2206,7 @@ export interface components {
             text: string;
             rationale?: string;
             dissent?: string;
+            restrictedTo?: string[];
         };
         ConferenceInvitee: {
             /** Format: uuid */
@@ -3701,12 +3891,12 @@ export interface operations {
     CasesController_list: {
         parameters: {
             query?: {
-                status?: "open" | "closed";
+                status?: "open" | "closed" | "erased";
                 pathway?: string;
                 state?: string;
                 agencyId?: string;
                 overdue?: "true" | "false";
-                /** @description Part of the case reference or of the person's name (case-insensitive) */
+                /** @description Part of the case reference, the subject's name, or a note the caller's agency may see */
                 q?: string;
                 limit?: number;
                 offset?: number;
@@ -3793,8 +3983,14 @@ export interface operations {
                     keyDates?: {
                         [key: string]: (string) | null;
                     };
-                    /** @enum {string} */
-                    lawfulBasis?: "consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests";
+                    lawfulBasis?: ("consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests") | {
+                        /**
+                         * @description "none": no basis holds any more (consent withdrawn): only the lead agency is notified
+                         * @enum {string}
+                         */
+                        basis: "consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests" | "none";
+                        note?: string;
+                    };
                 };
             };
         };
@@ -3893,13 +4089,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The case detail; an erased case answers `{id, reference, status: "erased", erasedAt}` and nothing else */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description Not logged in, or the token expired */
@@ -3952,20 +4148,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    keyDates: {
+                    keyDates?: {
                         [key: string]: (string) | null;
+                    };
+                    lawfulBasis?: {
+                        /**
+                         * @description "none": no basis holds any more (consent withdrawn): only the lead agency is notified
+                         * @enum {string}
+                         */
+                        basis: "consent" | "public_task" | "substantial_public_interest" | "legal_obligation" | "vital_interests" | "none";
+                        note?: string;
                     };
                 };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The case detail (or, when lifting a legal hold let the closure pathway erase it, the erased stub) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description Invalid input (errors list each field) */
@@ -4024,6 +4228,42 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflict: stale revision or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the reason is in detail */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4527,6 +4767,284 @@ export interface operations {
             };
             /** @description Refused: the reason is in detail */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CaseGovernanceController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{items}` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNoteList"];
+                };
+            };
+            /** @description Invalid input (errors list each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CaseGovernanceController_add: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A repeated key (per user) returns the first response and changes nothing; the same key with a different request → 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description Agencies taking part in the case this note is restricted to (the author's agency is added): for every other agency it is absent */
+                    restrictedTo?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNote"];
+                };
+            };
+            /** @description Invalid input (errors list each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflict: stale revision or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the reason is in detail */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CaseGovernanceController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseExport"];
+                };
+            };
+            /** @description Not logged in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        detail?: string;
+                        errors?: {
+                            path?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7109,6 +7627,8 @@ export interface operations {
                         text: string;
                         rationale?: string;
                         dissent?: string;
+                        /** @description Agencies (taking part in the case) this decision is restricted to; the recorder's agency is added. Absent for everyone else. */
+                        restrictedTo?: string[];
                     })[];
                     actions?: {
                         title: string;
