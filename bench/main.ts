@@ -5,7 +5,9 @@ import { ALL_QUEUES } from '../libs/core/src/queue/queue-registry.js';
 import { parseArgs } from './support/args.js';
 import { ApiClient, createAgencyWithUser, seedPartnership } from './support/api-client.js';
 import { firstOf } from './support/defined.js';
-import { startApp, type AppProcess } from './support/app-process.js';
+import { BENCH_METRICS_TOKEN, startApp, type AppProcess } from './support/app-process.js';
+import { readStatements, statementsPer } from './support/statements.js';
+import { runDbosPeer, type PeerResult } from './baselines/dbos-peer.js';
 import { openBenchDatabase } from './support/database.js';
 import { log } from './support/log.js';
 import { formatTable, writeResults, type Row } from './support/report.js';
@@ -108,20 +110,37 @@ try {
     const cases = await openLoopCases(api, partnership, Math.max(...CLIENTS));
     await runAdvanceStep(api, partnership, cases, { clients: 8, ms: 1500, maxPerClient: 200 }); // warm-up
     await createTpcbTables(db.tpcbUrl, P.tpcbScale);
-    const s1: Array<{ clients: number; app: ThroughputResult; tpcbNode: ThroughputResult; pgbench?: ThroughputResult }> = [];
+    type Statements = ReturnType<typeof statementsPer>;
+    const s1: Array<{ clients: number; app: ThroughputResult; statementsPerEvent: Statements; tpcbNode: ThroughputResult; pgbench?: ThroughputResult }> = [];
     for (const clients of CLIENTS) {
+      const before = await readStatements(app!.url, BENCH_METRICS_TOKEN);
       const appRun = await runAdvanceStep(api, partnership, cases, { clients, ms: P.stepMs, maxPerClient: 50_000 });
+      // Round trips at the driver per event: in the request (guard, idempotency, use case) and after it (relay, jobs).
+      const statementsPerEvent = statementsPer(before, await readStatements(app!.url, BENCH_METRICS_TOKEN), (appRun.events ?? 0) + appRun.errors);
       const tpcbNode = await runTpcbFromNode(db.tpcbUrl, { clients, ms: P.stepMs, scale: P.tpcbScale });
       const pgbench = hasPgbench ? runPgbench(db.tpcbUrl, { clients, seconds: P.pgbenchS }) : undefined;
-      s1.push({ clients, app: appRun, tpcbNode, pgbench });
+      s1.push({ clients, app: appRun, statementsPerEvent, tpcbNode, pgbench });
       log(`  ${clients} clients: app ${fmtTput(appRun, 'ev/s')}; pg-from-Node ${fmtTput(tpcbNode, 'tx/s')}; pgbench ${fmtTput(pgbench, 'tx/s')}`);
       rows.push([`1 advance step, ${clients} cl`, 'events/s', String(appRun.perSecond), `pg-node ${tpcbNode.perSecond} tx/s`, `x${ratio(appRun.perSecond, tpcbNode.perSecond)}`]);
-      if (pgbench) rows.push(['', '', '', `pgbench ${pgbench.perSecond} tx/s`, `x${ratio(appRun.perSecond, pgbench.perSecond)}${clients === 8 ? ' (target ≥ x0.5)' : ''}`]);
+      if (pgbench) rows.push(['', '', '', `pgbench ${pgbench.perSecond} tx/s`, `x${ratio(appRun.perSecond, pgbench.perSecond)}${clients === 8 ? ' (target ≥ x0.25)' : ''}`]);
       rows.push(['', 'p50 / p99 ms', `${appRun.latencyMs.p50} / ${appRun.latencyMs.p99}`, `pg-node ${tpcbNode.latencyMs.p50} / ${tpcbNode.latencyMs.p99}`, clients === 8 ? 'target p99 < 50' : '']);
       if (pgbench) rows.push(['', '', '', `pgbench ${pgbench.latencyMs.p50} / ${pgbench.latencyMs.p99}`, '']);
+      rows.push(['', 'round trips / event', `${statementsPerEvent.http} in request`, `+ ${statementsPerEvent.background} background, ${statementsPerEvent.other} queue`, 'target ≤ 4 in request']);
       if (appRun.errors) rows.push(['', 'errors', String(appRun.errors), '', '']);
     }
-    results.advanceStep = { tpcbScale: P.tpcbScale, runs: s1 };
+    // The peer, on the same server in the same run: DBOS Transact's one-step workflow.
+    log(`  peer: DBOS Transact ${P.stepMs / 1000} s per client count`);
+    const peer: PeerResult = await runDbosPeer(root, db.peerUrl, { clients: CLIENTS, ms: P.stepMs });
+    if ('unavailable' in peer) rows.push(['1 peer DBOS Transact', 'unavailable', '', peer.unavailable.slice(0, 60), '']);
+    else {
+      for (const r of peer.runs) {
+        const ours = s1.find((x) => x.clients === r.clients)?.app.perSecond;
+        log(`  peer DBOS ${r.clients} clients: ${fmtTput({ ...r, errors: 0 }, 'wf/s')}`);
+        rows.push([`1 peer DBOS ${peer.version}, ${r.clients} cl`, 'workflows/s', String(r.perSecond), `p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} ms`,
+          `Convene ÷ DBOS x${ratio(ours ?? 0, r.perSecond)}${r.clients === 8 ? ' (target ≥ x2)' : ''}`]);
+      }
+    }
+    results.advanceStep = { tpcbScale: P.tpcbScale, runs: s1, peer };
   }
 
   // ---- Scenarios 2 and 3: reminders from due to webhook, and timer lateness
@@ -150,12 +169,16 @@ try {
         precision: withPrecision ? P.precision : undefined,
         stallMs: P.stallMs,
         concurrency: WORKER_CONCURRENCY,
+        statements: () => readStatements(app!.url, BENCH_METRICS_TOKEN),
       });
       pipelines.push(r);
       const note = r.deliveredBy === 'stand-in' ? ' (stand-in)' : '';
       rows.push([`2 reminders, ${backend}`, `delivered/s${note}`, `${r.burst.deliveredPerSecond} (${r.burst.delivered}/${r.burst.scheduled})`,
         `bare BullMQ ${r.bare.perSecond} jobs/s${r.bare.workerErrors ? ` (${r.bare.workerErrors} worker errors)` : ''}`, `x${ratio(r.burst.deliveredPerSecond, r.bare.perSecond)} (target ≥ x0.5)`]);
       rows.push(['', 'outbox relay rows/s', String(r.burst.relay.perSecond ?? 'not drained'), '', '']);
+      if (r.statementsPerReminder) {
+        rows.push(['', 'round trips / reminder', `${r.statementsPerReminder.background} app (worker)`, `+ ${r.statementsPerReminder.other} queue backend`, '']);
+      }
       if (r.precision) {
         const l = r.precision.latenessMs;
         rows.push([`3 timer precision, ${backend}`, `lateness p50/p99/max ms${note}`, `${l.p50} / ${l.p99} / ${l.max}`,

@@ -6,6 +6,8 @@ export interface ThroughputResult {
   perSecond: number;
   latencyMs: LatencySummary;
   errors: number;
+  /** Units of work done (successful requests or transactions). */
+  events?: number;
 }
 
 const rand = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));

@@ -68,5 +68,5 @@ export async function runAdvanceStep(
     }),
   );
   const elapsed = performance.now() - started;
-  return { clients: opts.clients, perSecond: Math.round((latencies.length / elapsed) * 1000 * 10) / 10, latencyMs: summarise(latencies), errors };
+  return { clients: opts.clients, perSecond: Math.round((latencies.length / elapsed) * 1000 * 10) / 10, latencyMs: summarise(latencies), errors, events: latencies.length };
 }

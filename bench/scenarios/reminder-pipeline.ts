@@ -4,6 +4,7 @@ import { openQueueConnection } from '../../libs/core/src/queue/queue-backend.js'
 import { runBareBullmq, type BareQueueResult } from '../baselines/bare-bullmq.js';
 import { startStandInReminderWorker } from '../reminders/stand-in-processor.js';
 import { log } from '../support/log.js';
+import { statementsPer, type StatementCounts } from '../support/statements.js';
 import type { WebhookReceiver } from '../support/webhook-receiver.js';
 import { runReminderWave, type WaveResult } from './reminder-wave.js';
 
@@ -20,6 +21,8 @@ export interface PipelineResult {
   burst: WaveResult;
   bare: BareQueueResult;
   precision?: WaveResult;
+  /** Round trips at the driver per reminder of the burst (write, relay, jobs), from the app's counter. */
+  statementsPerReminder?: ReturnType<typeof statementsPer>;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function runReminderPipeline(opts: {
   precision?: { count: number; spreadMs: number };
   stallMs: number;
   concurrency: number;
+  statements?: () => Promise<StatementCounts>;
 }): Promise<PipelineResult> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
   const deliveredBy = appDeliversReminders() ? 'app' : 'stand-in';
@@ -46,6 +50,7 @@ export async function runReminderPipeline(opts: {
   try {
     log(`scenario 2 on ${opts.backend}: ${opts.burst} reminders due at once (delivered by ${deliveredBy})`);
     const guessPerJobMs = opts.backend === 'redis' ? 1.5 : 6;
+    const before = await opts.statements?.();
     const burst = await runReminderWave(pool, opts.receiver, {
       tag: `${opts.backend}-burst`,
       cityId: opts.cityId,
@@ -55,7 +60,9 @@ export async function runReminderPipeline(opts: {
       spreadMs: 0,
       stallMs: opts.stallMs,
     });
-    log(`  delivered ${burst.delivered}/${burst.scheduled} at ${burst.deliveredPerSecond}/s`);
+    const after = await opts.statements?.();
+    const statementsPerReminder = before && after ? statementsPer(before, after, burst.delivered) : undefined;
+    log(`  delivered ${burst.delivered}/${burst.scheduled} at ${burst.deliveredPerSecond}/s; round trips per reminder ${JSON.stringify(statementsPerReminder)}`);
     const bare = await runBareBullmq({
       redisUrl: opts.backend === 'redis' ? opts.redisUrl : undefined,
       databaseUrl: opts.databaseUrl,
@@ -81,7 +88,7 @@ export async function runReminderPipeline(opts: {
       });
       log(`  lateness p50 ${precision.latenessMs.p50} ms, p99 ${precision.latenessMs.p99} ms, max ${precision.latenessMs.max} ms`);
     }
-    return { backend: opts.backend, deliveredBy, burst, bare, precision };
+    return { backend: opts.backend, deliveredBy, burst, bare, precision, statementsPerReminder };
   } finally {
     await standIn?.close();
     await conn.close();

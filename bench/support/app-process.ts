@@ -5,6 +5,8 @@ import { freePort } from './free-port.js';
 import { log, sleep } from './log.js';
 
 export const BENCH_ADMIN = { email: 'admin@bench.local', password: 'bench-admin-password' };
+/** The app's METRICS_TOKEN: the bench reads `convene_db_statements_total` from /metrics with it. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-not-for-production';
 
 export interface AppProcess {
   url: string;
@@ -33,6 +35,7 @@ export async function startApp(root: string, opts: { databaseUrl: string; redisU
     QUEUE_PREFIX: opts.queuePrefix,
     DATA_DIR: path.join(root, '.data', 'bench'),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
   };
   // For diagnosis only, e.g. BENCH_APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the app under load.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);

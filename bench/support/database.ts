@@ -7,12 +7,15 @@ import { log } from './log.js';
 
 export const BENCH_DATABASE = 'convene_bench';
 export const TPCB_DATABASE = 'convene_bench_tpcb';
+export const PEER_DATABASE = 'convene_bench_peer';
 
 export interface BenchDatabase {
   /** The app's fresh, migrated database. */
   url: string;
   /** A second fresh database for the TPC-B-like baseline tables. */
   tpcbUrl: string;
+  /** A third fresh database for the peer (DBOS Transact: its system tables and the step's tables). */
+  peerUrl: string;
   serverVersion: string;
   embedded: boolean;
   stop(): Promise<void>;
@@ -43,7 +46,7 @@ export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   let serverVersion: string;
   try {
     serverVersion = firstOf((await admin.query<{ server_version: string }>('SHOW server_version')).rows, 'SHOW server_version').server_version;
-    for (const name of [BENCH_DATABASE, TPCB_DATABASE]) {
+    for (const name of [BENCH_DATABASE, TPCB_DATABASE, PEER_DATABASE]) {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);
     }
@@ -52,5 +55,5 @@ export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   }
   const url = withDatabase(adminUrl, BENCH_DATABASE);
   await prepareDatabase(url);
-  return { url, tpcbUrl: withDatabase(adminUrl, TPCB_DATABASE), serverVersion, embedded: !process.env.DATABASE_URL, stop };
+  return { url, tpcbUrl: withDatabase(adminUrl, TPCB_DATABASE), peerUrl: withDatabase(adminUrl, PEER_DATABASE), serverVersion, embedded: !process.env.DATABASE_URL, stop };
 }

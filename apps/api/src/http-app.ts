@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { answerClientErrors, APP_CONFIG, CarryRequestId, DomainError, ProblemFilter, sendProblem, toProblem, unsafeInputErrors, type AppConfig } from '#core';
+import { answerClientErrors, APP_CONFIG, CarryRequestId, DomainError, inHttpRequest, ProblemFilter, sendProblem, toProblem, unsafeInputErrors, type AppConfig } from '#core';
 import { RetryReadsOnConnectionLoss } from './common/retry-reads.interceptor.js';
 import { createOpenApiDocument } from './openapi-document.js';
 
@@ -18,6 +18,8 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   answerClientErrors(app.getHttpServer());
+  // Statements issued while answering a request count as `origin="http"` (convene_db_statements_total).
+  app.use((_req: Request, _res: Response, next: NextFunction) => inHttpRequest(next));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();

@@ -21,6 +21,7 @@ export * from './logging/request-context.js';
 export * from './metrics/metrics-collector.js';
 export * from './metrics/metrics-token.js';
 export * from './metrics/metrics.js';
+export * from './metrics/statement-counter.js';
 export * from './metrics/outbox-backlog.js';
 export * from './metrics/worker-metrics.module.js';
 export * from './queue/job-catalog.js';

@@ -6,6 +6,7 @@ import { ConfigError, parseConfig, type AppConfig } from '../config/config.schem
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/embedded-postgres.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 import { keptSecret } from './secrets.js';
+import { countStatements } from '../metrics/statement-counter.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -89,6 +90,7 @@ export async function bootstrap(
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
+  countStatements();
   try {
     runtime = await prepareRuntime(config, log);
     if (stopping) return;
