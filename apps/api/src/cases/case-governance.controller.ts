@@ -5,7 +5,7 @@ import { zodBody, ZodPipe, zodQuery } from '#core';
 import { type Actor, CaseExportService, CaseNoteService, IdempotencyService } from '#domain';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
-import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { ApiIdempotent, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
 import { pagination, shortText, uuid } from '../common/schemas.js';
 import { CaseExport, CaseNote, CaseNoteList } from './cases.responses.js';
 
@@ -46,7 +46,7 @@ export class CaseGovernanceController {
   @ApiProblems(400, 401, 404, 409, 422)
   @ApiIdempotent()
   add(@Param('id', caseId) id: string, @Body(zodBody(AddNote)) body: z.infer<typeof AddNote>, @CurrentActor() actor: Actor, @ReplayableRequest() call: Replayable) {
-    return this.notes.add(actor, id, body, (work, check) => once(this.idempotency, call, work, check));
+    return this.notes.add(actor, id, body, runOnce(this.idempotency, call));
   }
 
   @Get(':id/notes')

@@ -5,7 +5,7 @@ import { DomainError, zodBody, ZodPipe, zodQuery } from '#core';
 import { type Actor, CaseService, IdempotencyService } from '#domain';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
-import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { ApiIdempotent, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
 import { CaseCreated, CaseList, CaseRead, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
 
@@ -86,7 +86,7 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 422)
   @ApiIdempotent()
   create(@Body(zodBody(CreateCase)) body: z.infer<typeof CreateCase>, @CurrentActor() actor: Actor, @ReplayableRequest() call: Replayable) {
-    return this.cases.create(actor, body, (work, check) => once(this.idempotency, call, work, check));
+    return this.cases.create(actor, body, runOnce(this.idempotency, call));
   }
 
   @Get()
@@ -134,7 +134,7 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @ReplayableRequest() call: Replayable,
   ) {
-    return this.cases.addParticipant(actor, id, body, (work, check) => once(this.idempotency, call, work, check));
+    return this.cases.addParticipant(actor, id, body, runOnce(this.idempotency, call));
   }
 
   @Delete(':id/participants/:agencyId')
@@ -161,7 +161,7 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @ReplayableRequest() call: Replayable,
   ) {
-    return this.cases.startPathway(actor, id, body.key, (work, check) => once(this.idempotency, call, work, check));
+    return this.cases.startPathway(actor, id, body.key, runOnce(this.idempotency, call));
   }
 
   @Post(':id/events')
@@ -185,9 +185,7 @@ export class CasesController {
   ) {
     const expected = parseIfMatch(ifMatch);
     const replayable = { ...call, request: { ...call.request, expected } };
-    const view = await this.cases.sendEvent(actor, id, body.instanceId, { type: body.type, data: body.data }, expected, (work, check) =>
-      once(this.idempotency, replayable, work, check),
-    );
+    const view = await this.cases.sendEvent(actor, id, body.instanceId, { type: body.type, data: body.data }, expected, runOnce(this.idempotency, replayable));
     call.res.setHeader('ETag', `"${view.revision}"`);
     return view;
   }

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Db, IdempotencyService } from '#domain';
+import type { Db, IdempotencyService, RunOnce } from '#domain';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
 
 /** What makes a request replayable: who sent it, the `Idempotency-Key` they gave, and what they asked. */
@@ -50,4 +50,9 @@ export async function once<T>(
   });
   if (result.replayed) call.res.setHeader('Idempotent-Replayed', 'true');
   return result.body;
+}
+
+/** The request's {@link once} as the `RunOnce` a use case takes. */
+export function runOnce(idempotency: IdempotencyService, call: Replayable): RunOnce {
+  return (work, beforeReplay) => once(idempotency, call, work, beforeReplay);
 }

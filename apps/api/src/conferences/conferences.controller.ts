@@ -6,7 +6,7 @@ import { type Actor, ConferenceService, IdempotencyService } from '#domain';
 import { isValidDuration, parseDuration } from '#engine';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk } from '../common/openapi.js';
-import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { ApiIdempotent, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
 import { isoDateTime, shortText, uuid } from '../common/schemas.js';
 import { Conference, ConferenceList } from './conferences.responses.js';
 
@@ -84,7 +84,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   schedule(@Param('id', caseId) id: string, @Body(zodBody(ScheduleConference)) body: z.infer<typeof ScheduleConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.conferences.schedule(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.conferences.schedule(actor, id, body, runOnce(this.idempotency, request));
   }
 
   @Get('cases/:id/conferences')
@@ -128,7 +128,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409)
   @ApiIdempotent()
   cancel(@Param('id', conferenceId) id: string, @Body(zodBody(CancelConference)) body: z.infer<typeof CancelConference>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.conferences.cancel(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.conferences.cancel(actor, id, body, runOnce(this.idempotency, request));
   }
 
   @Post('conferences/:id/attendance')
@@ -139,7 +139,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   attendance(@Param('id', conferenceId) id: string, @Body(zodBody(Attendance)) body: z.infer<typeof Attendance>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.conferences.recordAttendance(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.conferences.recordAttendance(actor, id, body, runOnce(this.idempotency, request));
   }
 
   @Post('conferences/:id/minutes')
@@ -150,7 +150,7 @@ export class ConferencesController {
   @ApiProblems(400, 401, 403, 404, 409, 422)
   @ApiIdempotent()
   minutes(@Param('id', conferenceId) id: string, @Body(zodBody(Minutes)) body: z.infer<typeof Minutes>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.conferences.recordMinutes(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.conferences.recordMinutes(actor, id, body, runOnce(this.idempotency, request));
   }
 
   @Get('conferences/:id/invite.ics')

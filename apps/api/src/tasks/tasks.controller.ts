@@ -5,7 +5,7 @@ import { ZodPipe, zodBody, zodQuery } from '#core';
 import { type Actor, IdempotencyService, TaskService } from '#domain';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
-import { ApiIdempotent, once, ReplayableRequest, type Replayable } from '../common/idempotent.js';
+import { ApiIdempotent, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
 import { pagination, uuid } from '../common/schemas.js';
 import { Task, TaskList } from './tasks.responses.js';
 
@@ -64,7 +64,7 @@ export class TasksController {
   @ApiProblems(401, 404)
   @ApiIdempotent()
   acknowledge(@Param('id', taskId) id: string, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.tasks.acknowledge(actor, id, (work, check) => once(this.idempotency, request, work, check));
+    return this.tasks.acknowledge(actor, id, runOnce(this.idempotency, request));
   }
 
   @Post(':id/complete')
@@ -75,7 +75,7 @@ export class TasksController {
   @ApiProblems(400, 401, 404, 409)
   @ApiIdempotent()
   complete(@Param('id', taskId) id: string, @Body(zodBody(CompleteTask)) body: z.infer<typeof CompleteTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.tasks.complete(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.tasks.complete(actor, id, body, runOnce(this.idempotency, request));
   }
 
   @Patch(':id')
@@ -102,6 +102,6 @@ export class TasksController {
   @ApiZodOk(Task, { description: 'The task, with its new `assigneeAgencyId`' })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   reassign(@Param('id', taskId) id: string, @Body(zodBody(ReassignTask)) body: z.infer<typeof ReassignTask>, @CurrentActor() actor: Actor, @ReplayableRequest() request: Replayable) {
-    return this.tasks.reassign(actor, id, body, (work, check) => once(this.idempotency, request, work, check));
+    return this.tasks.reassign(actor, id, body, runOnce(this.idempotency, request));
   }
 }

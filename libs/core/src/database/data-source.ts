@@ -15,8 +15,6 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
   } as DataSourceOptions;
 }
 
-export { MIGRATION_LOCK_KEY } from './catalog.repository.js';
-
 /**
  * Applies pending migrations under a PostgreSQL advisory lock. Several instances may call this at
  * once: the first migrates, the others wait and then find nothing to do.
