@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port.js';
 import { log, sleep } from './log.js';
@@ -22,6 +22,7 @@ export interface AppProcess {
 export async function startApp(root: string, opts: { databaseUrl: string; redisUrl?: string; queuePrefix: string }): Promise<AppProcess> {
   const port = await freePort();
   const logFile = path.join(root, '.data', 'bench-app.log');
+  mkdirSync(path.dirname(logFile), { recursive: true }); // a fresh clone has no .data yet
   const fd = openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
