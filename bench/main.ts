@@ -211,6 +211,11 @@ try {
       rows.push(['', q.name, `p50 ${q.latencyMs.p50} p95 ${q.latencyMs.p95} ms`, `idx: ${idx || '-'}${seq.length ? `; SEQ: ${seq.join(',')}` : ''}`,
         q.name.startsWith('agency inbox (open)') ? 'target p95 < 50' : '']);
     }
+    for (const o of scale.auditOverhead) {
+      const pct = (n: number | undefined) => (n === undefined ? '?' : `${n >= 0 ? '+' : ''}${n}%`);
+      rows.push(['', `audit of a list read: ${o.name}`, `${pct(o.requestSharePct)} of the request p50`,
+        `database time ${o.audited.p50} ms audited vs ${o.unaudited.p50} ms not (${pct(o.overheadPct)}; same run, alternating)`, 'target < +10%']);
+    }
     await stopApp();
   }
 } catch (error) {

@@ -17,6 +17,7 @@ import type { ApiClient, Partnership } from '../support/api-client.js';
 import { firstOf } from '../support/defined.js';
 import { log } from '../support/log.js';
 import { summarise, type LatencySummary } from '../support/stats.js';
+import { measureAuditOverhead, type AuditOverhead } from '../scale/audit-overhead.js';
 import { explainAll, type PlanSummary } from '../scale/explain.js';
 import { recordingDataSource, type RecordedQuery } from '../scale/recording-data-source.js';
 import { seedScale, type ScaleSeedResult } from '../scale/seed.js';
@@ -32,6 +33,8 @@ export interface ScaleResult {
   seed: ScaleSeedResult;
   timelineEndpoint: boolean;
   queries: QueryTiming[];
+  /** The audit record's share of the case list's and inbox's database time (same run, interleaved). */
+  auditOverhead: AuditOverhead[];
 }
 
 const TEMPLATE_KEYS = ['review', 'referral', 'release-planning'];
@@ -165,7 +168,13 @@ export async function runScale(
       const plans = await explainAll(pool, [{ sql, params: [caseIds[0]] }]);
       queries.push({ name: 'timeline (case_events query, no endpoint)', path: 'SQL', latencyMs: summarise(latencies), plans });
     }
-    return { seed, timelineEndpoint, queries };
+    const auditOverhead = await measureAuditOverhead(pool, staff, manager, n);
+    for (const o of auditOverhead) {
+      const http = queries.find((q) => q.name === o.name);
+      if (http) o.requestSharePct = Math.round(((o.audited.p50 - o.unaudited.p50) / http.latencyMs.p50) * 1000) / 10;
+      log(`  audit of ${o.name}: ${o.audited.p50} vs ${o.unaudited.p50} ms p50 (${o.overheadPct}% of the database time, ${o.requestSharePct ?? '?'}% of the request)`);
+    }
+    return { seed, timelineEndpoint, queries, auditOverhead };
   } finally {
     await pool.end();
   }

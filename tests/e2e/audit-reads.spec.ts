@@ -3,7 +3,7 @@ import { seedPartnership, startTestApp, type Partnership, type TestApp } from '.
 
 /**
  * Every read of case data leaves an audit entry (CONTRACT §2, Audit): one table row per read
- * route, called by someone allowed to, must add an entry naming the case and the action. The table
+ * route (a list read names each case it showed), called by someone allowed to, must add an entry naming the case and the action. The table
  * must cover every documented GET route that returns case data, so a new one cannot be forgotten.
  */
 interface Ids {
@@ -91,6 +91,30 @@ describe('every read of case data is audited', () => {
       if (reader) expect(after.items[0]).toMatchObject({ action: read.action, caseId: ids.caseId, userId: reader });
     },
   );
+
+  it('a list page reads back as one entry per case it showed, each naming the rows of that case shown', async () => {
+    const other = await t.request('POST', '/api/cases', {
+      token: p.tokens.coordinator,
+      body: { subject: { name: 'Second Audit Person' }, leadAgencyId: p.agencies.coordinator.id, participants: [] },
+    });
+    expect(other.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 20)); // the earlier tests' reads are older than `since`
+    const since = new Date().toISOString();
+    const page = await t.request('GET', '/api/cases?limit=200', { token: p.tokens.coordinator });
+    const shown = (page.body.items as Array<{ id: string }>).map((c) => c.id);
+    expect(shown).toEqual(expect.arrayContaining([ids.caseId, other.body.id]));
+    const log = await t.request('GET', `/api/audit?userId=${p.users.coordinator.id}&action=case.list&from=${encodeURIComponent(since)}&limit=200`, { token: p.adminToken });
+    const entries = log.body.items as Array<{ id: string; caseId: string; resource: string; resourceId: string }>;
+    expect(entries.map((e) => e.caseId).sort()).toEqual([...shown].sort());
+    for (const e of entries) expect(e).toMatchObject({ resource: 'case', resourceId: e.caseId });
+    expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
+    // The other case's own log shows that read, and only cases that were on the page are named.
+    const theirs = await t.request('GET', `/api/audit?caseId=${other.body.id}&action=case.list&from=${encodeURIComponent(since)}`, { token: p.adminToken });
+    expect(theirs.body.items).toEqual([expect.objectContaining({ caseId: other.body.id, userId: p.users.coordinator.id })]);
+    const tasks = await t.request('GET', `/api/tasks?caseId=${ids.caseId}`, { token: p.tokens.police });
+    const taskLog = await t.request('GET', `/api/audit?caseId=${ids.caseId}&action=task.list&userId=${p.users.police.id}&limit=1`, { token: p.adminToken });
+    expect(taskLog.body.items[0].detail.ids.sort()).toEqual((tasks.body.items as Array<{ id: string }>).map((x) => x.id).sort());
+  });
 
   it('filters the audit log by user, action and time, a page at a time', async () => {
     const since = new Date(Date.now() - 1000).toISOString();

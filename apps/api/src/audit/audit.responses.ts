@@ -5,7 +5,7 @@ import { id, timestamp } from '../common/responses.js';
 export const AuditEntry = named(
   'AuditEntry',
   z.object({
-    id: z.string().describe('Sequence number of the entry'),
+    id: z.string().describe('Sequence number of the entry; a list read is kept as one row and reads as one entry per case shown, numbered `<row>.<k>`'),
     at: timestamp,
     userId: id.nullable(),
     agencyId: id.nullable(),

@@ -26,6 +26,26 @@ export interface AuditLogEntry {
   requestId: string | null;
 }
 
+/** A list read: the cases a page showed, and the ids of each case's rows on it. */
+export interface ListReadInput {
+  userId: string | null;
+  agencyId: string | null;
+  action: string;
+  resource: string;
+  caseIds: string[];
+  idsByCase: Record<string, string[]>;
+  requestId: string | null;
+}
+
+/** Who reads a list, as `AuditRepository.auditedPage` records it. */
+export interface ListReadAudit {
+  userId: string | null;
+  agencyId: string | null;
+  action: string;
+  resource: string;
+  requestId: string | null;
+}
+
 export interface AuditSearch {
   caseId?: string;
   userId?: string;
@@ -56,49 +76,83 @@ export const AuditRepository = {
     );
   },
 
-  /** Several entries in one statement (a list read records one entry per case shown). */
-  async insertMany(db: Db, entries: readonly AuditRecordInput[]): Promise<void> {
-    if (entries.length === 0) return;
+  /**
+   * A list read as one row: `case_ids` names every case the page showed (in order), `detail.ids`
+   * maps each of those cases to the ids of its rows shown. Read back as one entry per case.
+   */
+  async insertListRead(db: Db, entry: ListReadInput): Promise<void> {
     await many(
       db,
-      `INSERT INTO audit_log (user_id, agency_id, action, case_id, resource, resource_id, detail, request_id)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::text[])`,
-      [
-        entries.map((e) => e.userId),
-        entries.map((e) => e.agencyId),
-        entries.map((e) => e.action),
-        entries.map((e) => e.caseId),
-        entries.map((e) => e.resource),
-        entries.map((e) => e.resourceId),
-        entries.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
-        entries.map((e) => e.requestId),
-      ],
+      `INSERT INTO audit_log (user_id, agency_id, action, case_ids, resource, detail, request_id)
+       VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7)`,
+      [entry.userId, entry.agencyId, entry.action, entry.caseIds, entry.resource, JSON.stringify({ ids: entry.idsByCase }), entry.requestId],
     );
   },
 
-  /** A page of entries matching the filters, newest first, and how many match in all. */
+  /**
+   * `page` (a SELECT whose rows carry `id` and the case's id in `caseColumn` — `id` when the rows
+   * are cases —, placeholders $1…$n of `params`) as one
+   * statement that also writes its list-read record: a data-modifying CTE inserts the row
+   * `insertListRead` would, so auditing a list costs no round trip of its own. The rows come back in
+   * the page's order (a materialised CTE is scanned in the order it was filled); an empty page
+   * writes nothing.
+   */
+  auditedPage(page: string, params: readonly unknown[], audit: ListReadAudit, caseColumn = '"caseId"'): { sql: string; params: unknown[] } {
+    const n = params.length;
+    // When the rows are the cases themselves, `case_ids` says it all (and the JSON would cost a third of the insert).
+    const cases = caseColumn === 'id';
+    const detail = cases ? 'NULL::jsonb' : `jsonb_build_object('ids', jsonb_object_agg(g.case_id, g.ids))`;
+    const groups = cases
+      ? `SELECT p.id AS case_id FROM page p`
+      : `SELECT p.${caseColumn} AS case_id, jsonb_agg(p.id) AS ids FROM page p WHERE p.${caseColumn} IS NOT NULL GROUP BY 1`;
+    return {
+      sql: `WITH page AS MATERIALIZED (${page}),
+        audited AS (
+          INSERT INTO audit_log (user_id, agency_id, action, case_ids, resource, detail, request_id)
+          SELECT $${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}, array_agg(g.case_id), $${n + 4}, ${detail}, $${n + 5}
+            FROM (${groups}) g
+          HAVING count(*) > 0)
+        SELECT * FROM page`,
+      params: [...params, audit.userId, audit.agencyId, audit.action, audit.resource, audit.requestId],
+    };
+  },
+
+  /**
+   * A page of entries matching the filters, newest first, and how many match in all. A list read's
+   * row is expanded into one entry per case it showed (id `<row>.<k>`, `detail.ids` and — when the
+   * case had one row shown — `resourceId` of that case; for a list of cases, `resourceId` is the
+   * case and `detail` null), so the log reads as if written row by row.
+   */
   async search(db: Db, q: AuditSearch): Promise<{ items: AuditLogEntry[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.replaceAll('?', `$${params.length}`));
     };
-    if (q.caseId) add('case_id = ?', q.caseId);
-    if (q.userId) add('user_id = ?', q.userId);
-    if (q.action) add('action = ?', q.action);
-    if (q.from) add('at >= ?', q.from);
-    if (q.to) add('at < ?', q.to);
+    if (q.caseId) add('(a.case_id = ? OR a.case_ids @> ARRAY[?::uuid]) AND x.case_id = ?', q.caseId);
+    if (q.userId) add('a.user_id = ?', q.userId);
+    if (q.action) add('a.action = ?', q.action);
+    if (q.from) add('a.at >= ?', q.from);
+    if (q.to) add('a.at < ?', q.to);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const from = `FROM audit_log a
+      CROSS JOIN LATERAL unnest(CASE WHEN a.case_ids IS NULL THEN ARRAY[a.case_id] ELSE a.case_ids END) WITH ORDINALITY AS x(case_id, k)`;
     const [items, total] = await Promise.all([
       many<AuditLogEntry>(
         db,
-        `SELECT id::text, at, user_id AS "userId", agency_id AS "agencyId", action, case_id AS "caseId",
-                resource, resource_id AS "resourceId", detail, request_id AS "requestId"
-           FROM audit_log ${clause} ORDER BY at DESC, id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
+        `SELECT CASE WHEN a.case_ids IS NULL THEN a.id::text ELSE a.id || '.' || x.k END AS id,
+                a.at, a.user_id AS "userId", a.agency_id AS "agencyId", a.action, x.case_id AS "caseId", a.resource,
+                CASE WHEN a.case_ids IS NULL THEN a.resource_id
+                     WHEN a.detail IS NULL THEN x.case_id::text
+                     WHEN jsonb_array_length(a.detail -> 'ids' -> (x.case_id::text)) = 1 THEN a.detail -> 'ids' -> (x.case_id::text) ->> 0
+                END AS "resourceId",
+                CASE WHEN a.case_ids IS NULL OR a.detail IS NULL THEN a.detail ELSE jsonb_build_object('ids', a.detail -> 'ids' -> (x.case_id::text)) END AS detail,
+                a.request_id AS "requestId"
+           ${from} ${clause} ORDER BY a.at DESC, a.id DESC, x.k LIMIT ${q.limit} OFFSET ${q.offset}`,
         params,
       ),
-      single<{ total: number }>(db, `SELECT count(*)::int AS total FROM audit_log ${clause}`, params),
+      single<{ total: number }>(db, `SELECT count(*)::int AS total ${from} ${clause}`, params),
     ]);
     return { items, total: total.total };
   },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../db.js';
-import { AuditRepository, type AuditSearch } from './audit.repository.js';
+import { AuditRepository, type AuditSearch, type ListReadAudit } from './audit.repository.js';
 import type { Actor } from '../identity/actor.js';
 
 export interface AuditEntry {
@@ -39,30 +39,35 @@ export class AuditService {
   }
 
   /**
-   * Several entries in one statement: a list read records one entry per case it showed (the same
-   * action, `detail` naming the ids of that case's rows shown), so "who saw this case" is one query.
+   * A list read: one row naming every case among `rows` (each with its `caseId` and `id`) and, per
+   * case, the ids of its rows the reader was shown; `GET /api/audit` reads it back as one entry per
+   * case. One small insert per request, whatever the page size. Nothing is written for an empty page.
    */
-  async recordMany(db: Db, actor: Actor | null, entries: readonly AuditEntry[]): Promise<void> {
-    await AuditRepository.insertMany(db, entries.map((e) => row(actor, e)));
+  async recordListRead(db: Db, actor: Actor, action: string, resource: string, rows: ReadonlyArray<{ caseId: string | null; id: string }>, requestId?: string): Promise<void> {
+    const idsByCase: Record<string, string[]> = {};
+    for (const r of rows) {
+      if (!r.caseId) continue;
+      (idsByCase[r.caseId] ??= []).push(r.id);
+    }
+    const caseIds = Object.keys(idsByCase);
+    if (caseIds.length === 0) return;
+    await AuditRepository.insertListRead(db, {
+      userId: actor.userId,
+      agencyId: actor.agencyId,
+      action,
+      resource,
+      caseIds,
+      idsByCase,
+      requestId: requestId ?? null,
+    });
   }
 
   /**
-   * A list read: one entry per case among `rows` (each with its `caseId` and `id`), `detail.ids`
-   * naming the rows of that case the reader was shown. Nothing is written for an empty page.
+   * The record of a list read that a repository writes in the list's own statement
+   * (`AuditRepository.auditedPage`): the same row `recordListRead` would insert, without its round trip.
    */
-  async recordListRead(db: Db, actor: Actor, action: string, resource: string, rows: ReadonlyArray<{ caseId: string | null; id: string }>, requestId?: string): Promise<void> {
-    const byCase = new Map<string, string[]>();
-    for (const r of rows) {
-      if (!r.caseId) continue;
-      const ids = byCase.get(r.caseId) ?? [];
-      ids.push(r.id);
-      byCase.set(r.caseId, ids);
-    }
-    await this.recordMany(
-      db,
-      actor,
-      [...byCase].map(([caseId, ids]) => ({ action, caseId, resource, resourceId: ids.length === 1 ? ids[0] : null, detail: { ids }, requestId })),
-    );
+  listRead(actor: Actor, action: string, resource: string, requestId?: string): ListReadAudit {
+    return { userId: actor.userId, agencyId: actor.agencyId, action, resource, requestId: requestId ?? null };
   }
 
   /** The audit log for administrators (the route checks the role), newest first. */

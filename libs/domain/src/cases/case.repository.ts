@@ -1,4 +1,5 @@
 import type { DeliveryHours } from '#engine';
+import { AuditRepository, type ListReadAudit } from '../audit/audit.repository.js';
 import { many, one, single, type Db } from '../db.js';
 import { noteVisibleTo } from '../governance/case-note.repository.js';
 
@@ -207,6 +208,7 @@ export const CaseRepository = {
    * A page of the cases `visible` (a condition on alias `c`, placeholders from $1) matching the
    * filters, newest first, with their pathways and the open and overdue tasks `visibleTasks`
    * (a condition on alias `t`, placeholders numbered by `visibleTasksFrom(n)`) lets the caller count.
+   * `audit` records the read (the cases shown) in the page's own statement.
    */
   async list(
     db: Db,
@@ -214,6 +216,7 @@ export const CaseRepository = {
     visibleTasks: (first: number) => SqlCondition,
     f: CaseListFilters,
     readerAgencyId: string | null = null,
+    audit?: ListReadAudit,
   ): Promise<{ items: CaseListItem[]; total: number }> {
     const params: unknown[] = [...visible.params];
     const where = [visible.sql];
@@ -243,9 +246,7 @@ export const CaseRepository = {
     }
     const clause = where.join(' AND ');
     const taskFilter = visibleTasks(params.length + 1);
-    const items = await many<CaseListItem>(
-      db,
-      `SELECT c.id, c.reference, c.status, CASE WHEN c.status = 'erased' THEN NULL ELSE c.subject END AS subject,
+    const page = `SELECT c.id, c.reference, c.status, CASE WHEN c.status = 'erased' THEN NULL ELSE c.subject END AS subject,
               c.lead_agency_id AS "leadAgencyId", c.key_dates AS "keyDates",
               c.created_at AS "createdAt", c.updated_at AS "updatedAt",
               coalesce((SELECT json_agg(json_build_object('instanceId', i.id, 'key', i.pathway_key, 'version', i.version,
@@ -254,9 +255,10 @@ export const CaseRepository = {
               (SELECT count(*)::int FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND ${taskFilter.sql}) AS "openTasks",
               (SELECT count(*)::int FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now() AND ${taskFilter.sql}) AS "overdueTasks"
          FROM cases c WHERE ${clause}
-        ORDER BY c.created_at DESC, c.id LIMIT ${f.limit} OFFSET ${f.offset}`,
-      [...params, ...taskFilter.params],
-    );
+        ORDER BY c.created_at DESC, c.id LIMIT ${f.limit} OFFSET ${f.offset}`;
+    // With `audit`, the page and its list-read record are one statement.
+    const read = audit ? AuditRepository.auditedPage(page, [...params, ...taskFilter.params], audit, 'id') : { sql: page, params: [...params, ...taskFilter.params] };
+    const items = await many<CaseListItem>(db, read.sql, read.params);
     const total = await single<{ total: number }>(db, `SELECT count(*)::int AS total FROM cases c WHERE ${clause}`, params);
     return { items, total: total.total };
   },

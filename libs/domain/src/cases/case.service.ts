@@ -134,7 +134,7 @@ export class CaseService {
     return CaseRepository.earlierReferrals(tx, caseId, subject, this.access.caseFilter(actor, 'c', 4));
   }
 
-  /** A page of the cases the caller may see; one audit entry (`case.list`) per case shown, in one insert. */
+  /** A page of the cases the caller may see; its audit record (`case.list`, naming every case shown) is written by the page's own statement. */
   async list(actor: Actor, f: CaseFilters, opts: { requestId?: string } = {}) {
     const { items, total } = await CaseRepository.list(
       this.ds.manager,
@@ -142,11 +142,7 @@ export class CaseService {
       (first) => this.access.taskFilter(actor, 't', first),
       f,
       actor.agencyId,
-    );
-    await this.audit.recordMany(
-      this.ds.manager,
-      actor,
-      items.map((c) => ({ action: 'case.list', caseId: c.id, resource: 'case', resourceId: c.id, requestId: opts.requestId })),
+      this.audit.listRead(actor, 'case.list', 'case', opts.requestId),
     );
     return { items, total, limit: f.limit, offset: f.offset };
   }

@@ -1,4 +1,5 @@
 import type { TaskSpec } from '#engine';
+import { AuditRepository, type ListReadAudit } from '../audit/audit.repository.js';
 import { many, one, single, type Db } from '../db.js';
 
 /** A task as the API shows it; `status` is `overdue` for an open task past its due date. */
@@ -104,13 +105,14 @@ export const TaskRepository = {
 
   /**
    * A page of the tasks the caller may see, with a total counted up to `cap` (+1 tells there are
-   * more). Without a status, cancelled tasks are left out.
+   * more). Without a status, cancelled tasks are left out. `audit` records the read in the page's statement.
    */
   async inbox(
     db: Db,
     visible: TaskVisibility,
     f: { status?: TaskStatusFilter; caseId?: string; agencyId?: string; limit: number; offset: number },
     cap: number,
+    audit?: ListReadAudit,
   ): Promise<{ items: TaskView[]; matched: number }> {
     const cases = visible.cases('c', 1);
     const params = [...cases.params];
@@ -130,12 +132,11 @@ export const TaskRepository = {
     if (f.agencyId) add((n) => `t.assignee_agency_id = ${n}`, f.agencyId);
     const clause = where.join(' AND ');
     const order = f.status === 'done' ? 't.completed_at DESC' : 't.due_at ASC NULLS LAST, t.created_at';
-    const items = await many<TaskView>(
-      db,
-      `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.id = t.case_id
-        WHERE ${clause} ORDER BY ${order}, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
-      params,
-    );
+    const page = `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.id = t.case_id
+        WHERE ${clause} ORDER BY ${order}, t.id LIMIT ${f.limit} OFFSET ${f.offset}`;
+    // With `audit`, the page and its list-read record are one statement.
+    const read = audit ? AuditRepository.auditedPage(page, params, audit) : { sql: page, params };
+    const items = await many<TaskView>(db, read.sql, read.params);
     // Counting every match of a large inbox costs more than the page itself: count up to a cap.
     const total = await single<{ n: number }>(
       db,

@@ -41,9 +41,8 @@ export class TaskService {
 
   async list(actor: Actor, f: { status?: TaskStatusFilter; caseId?: string; agencyId?: string; limit: number; offset: number }) {
     if (f.caseId && !isUuid(f.caseId)) return { items: [], total: 0 };
-    const { items, matched } = await TaskRepository.inbox(this.ds.manager, this.visibleTo(actor), f, TOTAL_CAP);
-    // One audit entry per case shown (the task ids in its detail), in one insert.
-    await this.audit.recordListRead(this.ds.manager, actor, 'task.list', 'task', items);
+    // The page and its audit record (the cases shown, the task ids of each) are one statement.
+    const { items, matched } = await TaskRepository.inbox(this.ds.manager, this.visibleTo(actor), f, TOTAL_CAP, this.audit.listRead(actor, 'task.list', 'task'));
     return { items, total: Math.min(matched, TOTAL_CAP), totalCapped: matched > TOTAL_CAP };
   }
 

@@ -1193,7 +1193,7 @@ export interface components {
             items: components["schemas"]["Agency"][];
         };
         AuditEntry: {
-            /** @description Sequence number of the entry */
+            /** @description Sequence number of the entry; a list read is kept as one row and reads as one entry per case shown, numbered `<row>.<k>` */
             id: string;
             /** Format: date-time */
             at: string;
