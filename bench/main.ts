@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { openQueueConnection } from '../libs/core/src/queue/queue-backend.js';
+import { defaultWorkerConcurrency } from '../libs/core/src/config/config.schema.js';
 import { ALL_QUEUES } from '../libs/core/src/queue/queue-registry.js';
 import { parseArgs } from './support/args.js';
 import { ApiClient, createAgencyWithUser, seedPartnership } from './support/api-client.js';
@@ -30,7 +31,6 @@ const P = args.quick
   ? { stepMs: 2000, pgbenchS: 2, tpcbScale: 8, burst: 500, precision: { count: 2000, spreadMs: 20_000 }, stallMs: 5000, cases: 5000, repeats: 30 }
   : { stepMs: 15_000, pgbenchS: 15, tpcbScale: 32, burst: 5000, precision: { count: 10_000, spreadMs: 60_000 }, stallMs: 20_000, cases: 100_000, repeats: 200 };
 const CLIENTS = [1, 8, 32];
-const WORKER_CONCURRENCY = 8; // the app's default (WORKER_CONCURRENCY)
 
 /** Empties the bench's BullMQ queues on Redis (PostgreSQL's live in the dropped bench database). */
 async function clearRedisQueues() {
@@ -168,7 +168,7 @@ try {
         burst: P.burst,
         precision: withPrecision ? P.precision : undefined,
         stallMs: P.stallMs,
-        concurrency: WORKER_CONCURRENCY,
+        concurrency: process.env.WORKER_CONCURRENCY ? Number(process.env.WORKER_CONCURRENCY) : defaultWorkerConcurrency(backend), // the app's, for the bare baseline too
         statements: () => readStatements(app!.url, BENCH_METRICS_TOKEN),
       });
       pipelines.push(r);

@@ -17,6 +17,13 @@ describe('configuration', () => {
     expect(parseConfig({ PUBLIC_URL: 'https://convene.example.org/' }).publicUrl).toBe('https://convene.example.org');
   });
 
+  it('defaults WORKER_CONCURRENCY to fit the queue backend, and takes it as given', () => {
+    expect(parseConfig({}).workerConcurrency).toBe(8);
+    expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).workerConcurrency).toBe(16);
+    expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', WORKER_CONCURRENCY: '4' }).workerConcurrency).toBe(4);
+    expect(parseConfig({ WORKER_CONCURRENCY: '32' }).workerConcurrency).toBe(32);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
   });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type AttemptOutcome, DeliveryRepository, type DeliveryToSend, SECRET_ROTATION_HOURS } from '#domain';
+import { Clock } from '#core';
+import { type AttemptOutcome, deliveryJobId, DeliveryRepository, type DeliveryToSend, enqueue, SECRET_ROTATION_HOURS } from '#domain';
 
 /** One delivery with what sending it needs: the notification, its agency and the case reference. */
 export type DeliveryRow = DeliveryToSend;
@@ -10,7 +11,10 @@ export type { AttemptOutcome };
 /** Reads deliveries and records each attempt; short statements, no transaction held across I/O. */
 @Injectable()
 export class DeliveryStore {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The delivery and what sending it needs; undefined when there is nothing to send. A delivery to
@@ -40,5 +44,32 @@ export class DeliveryStore {
   /** Records a failed attempt: `retrying` with the next attempt's time, or `dead` after the last one. */
   async failed(deliveryId: string, outcome: AttemptOutcome, retryInMs: number | null): Promise<void> {
     await DeliveryRepository.recordFailed(this.ds.manager, deliveryId, outcome, retryInMs);
+  }
+
+  /**
+   * Records a failed first attempt made outside the delivery job (the reminder job sends in one
+   * hop) and, in the same transaction, queues the delivery job through the outbox for the retry at
+   * the time the row now says; the delivery job and its backoff take over from there.
+   */
+  async failedAndQueueRetry(deliveryId: string, outcome: AttemptOutcome, retryInMs: number): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await DeliveryRepository.recordFailed(tx, deliveryId, outcome, retryInMs);
+      await enqueue(tx, [
+        {
+          kind: 'add',
+          job: 'delivery.send',
+          jobId: deliveryJobId(deliveryId),
+          payload: { deliveryId },
+          runAt: new Date(this.clock.now().getTime() + retryInMs),
+        },
+      ]);
+    });
+  }
+
+  /** Queues the delivery job at once (the one-hop send could not run): the delivery job takes over. */
+  async queue(deliveryId: string): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await enqueue(tx, [{ kind: 'add', job: 'delivery.send', jobId: deliveryJobId(deliveryId), payload: { deliveryId } }]);
+    });
   }
 }

@@ -7,7 +7,8 @@ import { DeliverySender } from './delivery-sender.service.js';
 import { DeliveryStore } from './delivery-store.js';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
 
-export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped';
+/** `queued`: a one-hop first attempt failed and the delivery job was queued for the retry. */
+export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped' | 'queued';
 
 /**
  * Delivers notifications over webhook and email. Each attempt is recorded on the delivery row
@@ -37,6 +38,27 @@ export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries
   }
 
   async send({ deliveryId }: JobPayloads['delivery.send']): Promise<DeliveryOutcome> {
+    return this.attempt(deliveryId, 'job');
+  }
+
+  /**
+   * The first attempt, made by the reminder job right after its transaction committed the delivery
+   * rows (one hop). Success or a final failure is recorded as the job would; a failure to be retried
+   * is recorded and the delivery job queued (through the outbox) for the retry, with its backoff from
+   * there. Never throws: whatever goes wrong leaves the row `pending`, and the delivery job is queued,
+   * or, with the database unreachable, the reconciler arms it — always under the same delivery id.
+   */
+  async sendNow(deliveryId: string): Promise<DeliveryOutcome> {
+    try {
+      return await this.attempt(deliveryId, 'inline');
+    } catch (error) {
+      this.logger.warn({ deliveryId, err: { message: (error as Error).message } }, 'one-hop delivery failed; handing it to the delivery job');
+      await this.store.queue(deliveryId).catch(() => undefined);
+      return 'queued';
+    }
+  }
+
+  private async attempt(deliveryId: string, by: 'job' | 'inline'): Promise<DeliveryOutcome> {
     const delivery = await this.store.load(deliveryId);
     if (!delivery || delivery.status === 'delivered' || delivery.status === 'dead') return 'skipped';
     const outcome = await this.sender.send(delivery);
@@ -48,13 +70,15 @@ export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries
     const attempt = delivery.attempts + 1;
     const last = attempt >= DELIVERY_MAX_ATTEMPTS;
     const retryInMs = last ? null : backoffDelay(attempt, { baseMs: this.config.delivery.backoffBaseMs });
-    await this.store.failed(deliveryId, outcome, retryInMs);
+    if (by === 'inline' && retryInMs !== null) await this.store.failedAndQueueRetry(deliveryId, outcome, retryInMs);
+    else await this.store.failed(deliveryId, outcome, retryInMs);
     deliveriesTotal.inc({ channel: delivery.channel, outcome: last ? 'dead' : 'retried' });
     this.logger.warn(
       { deliveryId, channel: delivery.channel, attempt, status: outcome.status, error: outcome.error, dead: last },
       last ? 'delivery failed for good' : 'delivery failed; will retry',
     );
     if (last) return 'dead';
+    if (by === 'inline') return 'queued';
     throw new DeliveryFailed(outcome.error ?? 'delivery failed', retryInMs!);
   }
 }

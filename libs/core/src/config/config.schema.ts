@@ -48,6 +48,15 @@ export const envSchema = z.object({
 
 export type RawEnv = z.infer<typeof envSchema>;
 
+/**
+ * `WORKER_CONCURRENCY` when unset, per queue backend: a reminder job waits mostly on PostgreSQL and
+ * the webhook, so on Redis more jobs at once keep the worker busy; BullMQ's PostgreSQL backend takes
+ * its own row locks per job and reports deadlocks when too many workers fetch at once, so it stays at 8.
+ */
+export function defaultWorkerConcurrency(backend: 'redis' | 'postgres'): number {
+  return backend === 'redis' ? 16 : 8;
+}
+
 export interface AppConfig {
   port: number;
   databaseUrl: string | undefined;
@@ -129,7 +138,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     logLevel: e.LOG_LEVEL ?? 'info',
     embeddedPgPort: e.EMBEDDED_PG_PORT ?? 54329,
     queuePrefix: e.QUEUE_PREFIX ?? 'convene',
-    workerConcurrency: e.WORKER_CONCURRENCY ?? 8,
+    workerConcurrency: e.WORKER_CONCURRENCY ?? defaultWorkerConcurrency(e.REDIS_URL ? 'redis' : 'postgres'),
     mailFrom: e.MAIL_FROM ?? 'Convene <no-reply@convene.local>',
     defaultCountry: e.DEFAULT_COUNTRY ?? 'NL',
     metricsToken: e.METRICS_TOKEN,

@@ -38,6 +38,24 @@ export class NotificationWriter {
 
   /** Returns the notification id, or undefined when the dedupe key was already used. */
   async create(tx: Db, input: NotificationInput): Promise<string | undefined> {
+    return (await this.write(tx, input, { queueDeliveries: true }))?.notificationId;
+  }
+
+  /**
+   * Creates the notification and its delivery rows but queues no delivery job: the caller sends
+   * the deliveries itself once the transaction has committed (the reminder job, in one hop), and
+   * queues the delivery job (through the outbox) only for a retry. A delivery the caller never gets
+   * to send (the worker died after the commit) stays `pending`, and the reconciler arms its job.
+   */
+  async createForSending(tx: Db, input: NotificationInput): Promise<{ notificationId: string; deliveryIds: string[] } | undefined> {
+    return this.write(tx, input, { queueDeliveries: false });
+  }
+
+  private async write(
+    tx: Db,
+    input: NotificationInput,
+    opts: { queueDeliveries: boolean },
+  ): Promise<{ notificationId: string; deliveryIds: string[] } | undefined> {
     const created = await NotificationRepository.insert(tx, {
       caseId: input.caseId,
       agencyId: input.agencyId,
@@ -55,8 +73,11 @@ export class NotificationWriter {
     const channels = [created.webhookUrl ? 'webhook' : null, created.email ? 'email' : null].filter(
       (c): c is string => c !== null,
     );
+    let ids: string[] = [];
     if (channels.length > 0) {
-      const ids = await DeliveryRepository.insertForChannels(tx, created.id, channels);
+      ids = await DeliveryRepository.insertForChannels(tx, created.id, channels);
+    }
+    if (ids.length > 0 && opts.queueDeliveries) {
       const messages: OutboxMessage[] = ids.map((id) => ({
         kind: 'add',
         job: 'delivery.send',
@@ -65,6 +86,6 @@ export class NotificationWriter {
       }));
       await enqueue(tx, messages);
     }
-    return created.id;
+    return { notificationId: created.id, deliveryIds: ids };
   }
 }

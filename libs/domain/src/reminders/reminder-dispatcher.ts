@@ -26,8 +26,33 @@ export class ReminderDispatcher {
     private readonly clock: Clock,
   ) {}
 
+  /** Dispatches the reminder; its deliveries are queued (through the outbox) for the delivery job. */
   async dispatch(reminderId: string, generation: number, now = this.clock.now()): Promise<DispatchOutcome> {
+    return (await this.run(reminderId, generation, now, false)).outcome;
+  }
+
+  /**
+   * Dispatches the reminder in one hop: the same transaction and checks as `dispatch`, but the
+   * delivery rows are not queued; their ids come back for the caller to send once this has
+   * committed (it queues the delivery job only for a retry). Deliveries the caller never sends
+   * stay `pending` and the reconciler arms them.
+   */
+  async dispatchForSending(
+    reminderId: string,
+    generation: number,
+    now = this.clock.now(),
+  ): Promise<{ outcome: DispatchOutcome; deliveryIds: string[] }> {
+    return this.run(reminderId, generation, now, true);
+  }
+
+  private async run(
+    reminderId: string,
+    generation: number,
+    now: Date,
+    inline: boolean,
+  ): Promise<{ outcome: DispatchOutcome; deliveryIds: string[] }> {
     let dueAt: Date | undefined;
+    let deliveryIds: string[] = [];
     const outcome = await this.ds.transaction(async (tx): Promise<DispatchOutcome> => {
       const r = await ReminderRepository.lockForDispatch(tx, reminderId);
       if (!r) return 'missing';
@@ -38,7 +63,7 @@ export class ReminderDispatcher {
         this.logger.debug({ reminderId: r.id, reason: subject.skip }, 'reminder skipped');
         return 'skipped';
       }
-      await this.notifications.create(tx, {
+      const input = {
         caseId: r.caseId,
         agencyId: r.agencyId,
         kind: r.kind,
@@ -49,13 +74,15 @@ export class ReminderDispatcher {
         dueAt: subject.dueAt,
         rule: { ...r.rule, reminderId: r.id, generation: r.generation },
         dedupeKey: `reminder:${r.id}:${r.generation}`,
-      });
+      };
+      if (inline) deliveryIds = (await this.notifications.createForSending(tx, input))?.deliveryIds ?? [];
+      else await this.notifications.create(tx, input);
       await ReminderRepository.markSent(tx, r.id);
       dueAt = r.dueAt;
       return 'sent';
     });
     if (outcome === 'sent' && dueAt) reminderLateness.observe(secondsLate(this.clock.now(), new Date(dueAt)));
-    return outcome;
+    return { outcome, deliveryIds };
   }
 
   /** What the reminder is about, or why it no longer applies. */
