@@ -46,7 +46,7 @@ export async function measureAuditOverhead(pool: pg.Pool, staff: Actor, manager:
       name: 'case list: open',
       run: (audited) =>
         CaseRepository.list(ds.manager, access.caseFilter(manager, 'c', 1), (first) => access.taskFilter(manager, 't', first),
-          { status: 'open', limit: 50, offset: 0 }, manager.agencyId, audited ? audit.listRead(manager, 'case.list', 'case') : undefined),
+          { status: 'open', limit: 50, offset: 0 }, manager.agencyId, TOTAL_CAP, audited ? audit.listRead(manager, 'case.list', 'case') : undefined),
     },
   ];
   const results: AuditOverhead[] = [];

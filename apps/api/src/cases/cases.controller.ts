@@ -92,7 +92,7 @@ export class CasesController {
   @Get()
   @ApiOperation({ summary: 'Cases the caller may see, newest first, with filters and pagination' })
   @ApiZodQuery(CaseQuery)
-  @ApiZodOk(CaseList, { description: '`{items, total, limit, offset}`' })
+  @ApiZodOk(CaseList, { description: '`{items, total, totalCapped, limit, offset}`; total counts at most 1,000 (totalCapped: true beyond)' })
   @ApiProblems(400, 401)
   list(@Query(zodQuery(CaseQuery)) query: z.infer<typeof CaseQuery>, @CurrentActor() actor: Actor, @RequestId() requestId?: string) {
     return this.cases.list(actor, query, { requestId });

@@ -160,7 +160,13 @@ export const CaseSummary = named(
 
 export const CaseList = named(
   'CaseList',
-  z.object({ items: z.array(CaseSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+  z.object({
+    items: z.array(CaseSummary),
+    total: z.number().int().describe('Matching cases, counted up to 1,000'),
+    totalCapped: z.boolean().optional().describe('True when more than `total` cases match'),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  }),
 );
 
 export const ParticipantAdded = named(

@@ -27,6 +27,8 @@ export type Agency = Schemas['Agency'];
 export interface Page<T> {
   items: T[];
   total?: number;
+  /** True when the route stopped counting at `total` (more match). */
+  totalCapped?: boolean;
 }
 
 export type CaseSummary = Schemas['CaseSummary'];

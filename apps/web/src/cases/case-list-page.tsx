@@ -36,6 +36,8 @@ export function CaseListPage() {
 
   const items = cases.data?.items ?? [];
   const total = cases.data?.total ?? items.length;
+  // Beyond 1,000 matches the API stops counting (totalCapped): show "1000+" and keep paging open.
+  const capped = cases.data?.totalCapped === true;
   const withOverdue = items.filter((c) => (c.overdueTasks ?? 0) > 0).length;
   const title = hasRole('case_manager') ? t('cases.title') : t('cases.mine');
 
@@ -86,7 +88,7 @@ export function CaseListPage() {
       {cases.data ? (
         <>
           <p className="summary" aria-live="polite">
-            {t('cases.count', { count: total })}
+            {t('cases.count', { count: capped ? `${total}+` : total })}
             {withOverdue > 0 ? <strong className="overdue-text"> {t('cases.overdueSummary', { count: withOverdue })}</strong> : null}
           </p>
           {items.length === 0 ? (
@@ -144,7 +146,7 @@ export function CaseListPage() {
               <button type="button" disabled={offset === 0} onClick={() => page(Math.max(0, offset - PAGE_SIZE))}>
                 {t('cases.previous')}
               </button>
-              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => page(offset + PAGE_SIZE)}>
+              <button type="button" disabled={capped ? items.length < PAGE_SIZE : offset + PAGE_SIZE >= total} onClick={() => page(offset + PAGE_SIZE)}>
                 {t('cases.next')}
               </button>
             </nav>

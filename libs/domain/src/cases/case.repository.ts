@@ -207,7 +207,8 @@ export const CaseRepository = {
   /**
    * A page of the cases `visible` (a condition on alias `c`, placeholders from $1) matching the
    * filters, newest first, with their pathways and the open and overdue tasks `visibleTasks`
-   * (a condition on alias `t`, placeholders numbered by `visibleTasksFrom(n)`) lets the caller count.
+   * (a condition on alias `t`, placeholders numbered by `visibleTasksFrom(n)`) lets the caller count;
+   * `matched` counts the matching cases up to `cap` + 1 (more than `cap` tells the total is capped).
    * `audit` records the read (the cases shown) in the page's own statement.
    */
   async list(
@@ -215,9 +216,10 @@ export const CaseRepository = {
     visible: SqlCondition,
     visibleTasks: (first: number) => SqlCondition,
     f: CaseListFilters,
-    readerAgencyId: string | null = null,
+    readerAgencyId: string | null,
+    cap: number,
     audit?: ListReadAudit,
-  ): Promise<{ items: CaseListItem[]; total: number }> {
+  ): Promise<{ items: CaseListItem[]; matched: number }> {
     const params: unknown[] = [...visible.params];
     const where = [visible.sql];
     const add = (sql: (n: string) => string, value: unknown) => {
@@ -241,8 +243,11 @@ export const CaseRepository = {
       params.push(f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`), readerAgencyId);
       const q = `$${params.length - 1}`;
       const agency = params.length;
-      where.push(`(c.reference ILIKE '%' || ${q} || '%' ESCAPE '\\' OR c.subject->>'name' ILIKE '%' || ${q} || '%' ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id AND n.text ILIKE '%' || ${q} || '%' ESCAPE '\\' AND ${noteVisibleTo(agency)}))`);
+      // Three index range scans (trigram GIN indexes, migration ListIndexes) joined by UNION, not one
+      // OR the planner can only answer with a scan of every case and every note.
+      where.push(`c.id IN (SELECT x.id FROM cases x WHERE x.reference ILIKE '%' || ${q} || '%' ESCAPE '\\'
+        UNION SELECT x.id FROM cases x WHERE x.subject->>'name' ILIKE '%' || ${q} || '%' ESCAPE '\\'
+        UNION SELECT n.case_id FROM case_notes n WHERE n.text ILIKE '%' || ${q} || '%' ESCAPE '\\' AND ${noteVisibleTo(agency)})`);
     }
     const clause = where.join(' AND ');
     const taskFilter = visibleTasks(params.length + 1);
@@ -259,8 +264,13 @@ export const CaseRepository = {
     // With `audit`, the page and its list-read record are one statement.
     const read = audit ? AuditRepository.auditedPage(page, [...params, ...taskFilter.params], audit, 'id') : { sql: page, params: [...params, ...taskFilter.params] };
     const items = await many<CaseListItem>(db, read.sql, read.params);
-    const total = await single<{ total: number }>(db, `SELECT count(*)::int AS total FROM cases c WHERE ${clause}`, params);
-    return { items, total: total.total };
+    // Counting every match of a large list costs more than the page itself: count up to a cap.
+    const total = await single<{ total: number }>(
+      db,
+      `SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${clause} LIMIT ${cap + 1}) s`,
+      params,
+    );
+    return { items, matched: total.total };
   },
 
   /** Sets one key date of the case (an ISO string) unless it already has that value (H2, ConferenceKeyDate). */

@@ -12,6 +12,7 @@ import { InstanceRepository } from '../instances/instance.repository.js';
 import { InstanceService, type InstanceView } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
 import { TaskRepository } from '../tasks/task.repository.js';
+import { TOTAL_CAP } from '../tasks/task.service.js';
 import { loadCaseContext } from './case-context.js';
 import { CaseEventRepository } from './case-event.repository.js';
 import { CaseParticipantRepository } from './case-participant.repository.js';
@@ -134,17 +135,22 @@ export class CaseService {
     return CaseRepository.earlierReferrals(tx, caseId, subject, this.access.caseFilter(actor, 'c', 4));
   }
 
-  /** A page of the cases the caller may see; its audit record (`case.list`, naming every case shown) is written by the page's own statement. */
+  /**
+   * A page of the cases the caller may see, the total counted up to TOTAL_CAP (`totalCapped: true`
+   * beyond); its audit record (`case.list`, naming every case shown) is written by the page's own statement.
+   */
   async list(actor: Actor, f: CaseFilters, opts: { requestId?: string } = {}) {
-    const { items, total } = await CaseRepository.list(
+    const { items, matched } = await CaseRepository.list(
       this.ds.manager,
       this.access.caseFilter(actor, 'c', 1),
       (first) => this.access.taskFilter(actor, 't', first),
       f,
       actor.agencyId,
+      TOTAL_CAP,
       this.audit.listRead(actor, 'case.list', 'case', opts.requestId),
     );
-    return { items, total, limit: f.limit, offset: f.offset };
+    const total = Math.min(matched, TOTAL_CAP);
+    return { items, total, totalCapped: matched > TOTAL_CAP, limit: f.limit, offset: f.offset };
   }
 
   /**

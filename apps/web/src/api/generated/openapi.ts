@@ -1485,7 +1485,10 @@ export interface components {
         };
         CaseList: {
             items: components["schemas"]["CaseSummary"][];
+            /** @description Matching cases, counted up to 1,000 */
             total: number;
+            /** @description True when more than `total` cases match */
+            totalCapped?: boolean;
             limit: number;
             offset: number;
         };
@@ -3907,7 +3910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{items, total, limit, offset}` */
+            /** @description `{items, total, totalCapped, limit, offset}`; total counts at most 1,000 (totalCapped: true beyond) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -6,7 +6,8 @@ import { TaskDueByHand1764000006000 } from './1764000006000-task-due-by-hand.js'
 import { AgencyDeliveryHours1764000007000 } from './1764000007000-agency-delivery-hours.js';
 import { Identity1764000005000 } from './1764000005000-identity.js';
 import { InformationGovernance1764000015000 } from './1764000015000-information-governance.js';
+import { ListIndexes1764000016300 } from './1764000016300-list-indexes.js';
 import { AuditListReads1764000016500 } from './1764000016500-audit-list-reads.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000, TaskDueByHand1764000006000, AgencyDeliveryHours1764000007000, Identity1764000005000, InformationGovernance1764000015000, AuditListReads1764000016500];
+export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000, TaskDueByHand1764000006000, AgencyDeliveryHours1764000007000, Identity1764000005000, InformationGovernance1764000015000, ListIndexes1764000016300, AuditListReads1764000016500];
