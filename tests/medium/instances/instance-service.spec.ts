@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InstanceService } from '../../../libs/domain/src/instances/instance.service.js';
+import { StepRepository } from '../../../libs/domain/src/instances/step.repository.js';
+import { InstanceRepository } from '../../../libs/domain/src/instances/instance.repository.js';
+import { loadFacts } from '../../../libs/domain/src/instances/facts.js';
+import { loadCaseContext } from '../../../libs/domain/src/cases/case-context.js';
 import { timerJobId, reminderJobId } from '../../../libs/domain/src/outbox/outbox.js';
 import { makePartnership, makePartnershipCase, makePathway, type Partnership } from '../support/factories.js';
 import { startMedium, T0, type Medium } from '../support/medium.js';
@@ -61,6 +65,20 @@ describe('InstanceService (medium: real PostgreSQL, moved clock)', () => {
     const row = await m.tx((tx) => instances.start(tx, c.id, key, { actor: p.manager }));
     return { caseId: c.id, instanceId: row.id };
   };
+
+  it('the one-statement read of a step brings the same instance, case, participants and facts as the separate reads', async () => {
+    const { caseId, instanceId } = await start();
+    const loaded = await StepRepository.load(m.db.manager, caseId, instanceId);
+    const instance = await InstanceRepository.get(m.db.manager, instanceId);
+    const ctx = await loadCaseContext(m.db.manager, caseId);
+    expect(loaded).toEqual({ instance, ctx, facts: await loadFacts(m.db.manager, caseId, instanceId, ctx!.case.keyDates) });
+    expect(loaded !== 'case_not_found' && loaded?.facts.tasks).toEqual([{ stateId: `${key}.contributions`, key: 'risk-report', status: 'open' }]);
+    // Another case's id, or an unknown instance: nothing.
+    const other = await makePartnershipCase(m.db, p);
+    expect(await StepRepository.load(m.db.manager, other.id, instanceId)).toBeUndefined();
+    expect(await StepRepository.load(m.db.manager, caseId, instanceId, { sql: 'false', params: [] })).toBe('case_not_found');
+    expect(await StepRepository.load(m.db.manager, caseId, other.id)).toBeUndefined();
+  });
 
   it("starting a pathway opens the first state's task for the role's agency, due by the clock, with its reminders and notice", async () => {
     const { caseId } = await start();

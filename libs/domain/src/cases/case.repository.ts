@@ -79,6 +79,17 @@ export interface CaseListFilters {
   offset: number;
 }
 
+/**
+ * The participants of the case whose id is the SQL expression `caseId`, with their agencies'
+ * calendars, as a JSON array (added order): the expression `context` selects, shared with the
+ * one-statement read of a step (`StepRepository`).
+ */
+export function participantsOf(caseId: string): string {
+  return `coalesce((SELECT json_agg(json_build_object('agencyId', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone, 'deliveryHours', a.delivery_hours)
+                                  ORDER BY p.added_at, p.agency_id)
+                          FROM case_participants p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = ${caseId}), '[]')`;
+}
+
 /** Owner of `cases` and `case_reference_counters`. */
 export const CaseRepository = {
   /** The next number of the year's case references (1, 2, …), counted in `case_reference_counters`. */
@@ -112,9 +123,7 @@ export const CaseRepository = {
     const row = await one<CaseSummary & { participants: CaseParticipant[] }>(
       db,
       `SELECT c.id, c.reference, c.status, c.lead_agency_id AS "leadAgencyId", c.key_dates AS "keyDates",
-              coalesce((SELECT json_agg(json_build_object('agencyId', p.agency_id, 'role', p.role, 'country', a.country, 'timezone', a.timezone, 'deliveryHours', a.delivery_hours)
-                                  ORDER BY p.added_at, p.agency_id)
-                          FROM case_participants p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id), '[]') AS participants
+              ${participantsOf('c.id')} AS participants
          FROM cases c WHERE c.id = $1${lock ? ' FOR NO KEY UPDATE OF c' : ''}`,
       [caseId],
     );

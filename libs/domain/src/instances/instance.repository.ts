@@ -15,13 +15,13 @@ export interface Instance {
   updatedAt: Date;
 }
 
-const COLUMNS = `id, case_id AS "caseId", pathway_key AS "pathwayKey", version, snapshot, state_value AS "stateValue", status, revision,
+export const INSTANCE_COLUMNS = `id, case_id AS "caseId", pathway_key AS "pathwayKey", version, snapshot, state_value AS "stateValue", status, revision,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Owner of `pathway_instances`. */
 export const InstanceRepository = {
   async get(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<Instance | undefined> {
-    return one<Instance>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
+    return one<Instance>(db, `SELECT ${INSTANCE_COLUMNS} FROM pathway_instances WHERE id = $1${opts.lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
   },
 
   /**
@@ -33,13 +33,13 @@ export const InstanceRepository = {
     const [table, id] = 'taskId' in owned ? ['tasks', owned.taskId] : ['timers', owned.timerId];
     return one<Instance>(
       db,
-      `SELECT ${COLUMNS} FROM pathway_instances WHERE id = (SELECT instance_id FROM ${table} WHERE id = $1) FOR NO KEY UPDATE`,
+      `SELECT ${INSTANCE_COLUMNS} FROM pathway_instances WHERE id = (SELECT instance_id FROM ${table} WHERE id = $1) FOR NO KEY UPDATE`,
       [id],
     );
   },
 
   async forCase(db: Db, caseId: string): Promise<Instance[]> {
-    return many<Instance>(db, `SELECT ${COLUMNS} FROM pathway_instances WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
+    return many<Instance>(db, `SELECT ${INSTANCE_COLUMNS} FROM pathway_instances WHERE case_id = $1 ORDER BY created_at, id`, [caseId]);
   },
 
   /** Whether pathway `key` is running on the case. */
@@ -65,7 +65,7 @@ export const InstanceRepository = {
     return single<Instance>(
       db,
       `INSERT INTO pathway_instances (case_id, pathway_key, version, snapshot, state_value, status, started_by_instance_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${INSTANCE_COLUMNS}`,
       [row.caseId, row.key, row.version, JSON.stringify(row.snapshot), JSON.stringify(row.value), row.status, row.startedBy ?? null],
     );
   },

@@ -22,9 +22,10 @@ import { TaskWriter } from '../tasks/task-writer.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
 import { InstanceRepository, type Instance } from './instance.repository.js';
 import { CaseEventRepository } from '../cases/case-event.repository.js';
-import { CaseRepository } from '../cases/case.repository.js';
+import { CaseRepository, type SqlCondition } from '../cases/case.repository.js';
 import { TimerRepository } from '../timers/timer.repository.js';
 import { loadFacts } from './facts.js';
+import { StepRepository } from './step.repository.js';
 import { CaseErasure } from '../governance/case-erasure.js';
 import { recordLawfulBasis } from '../governance/lawful-basis.js';
 
@@ -113,9 +114,14 @@ export class InstanceService {
     event: PathwayEvent,
     actor: Actor,
     expectedRevision?: number,
+    visible?: SqlCondition,
   ): Promise<InstanceView> {
-    const row = await InstanceRepository.get(tx, instanceId);
-    if (!row || row.caseId !== caseId) throw new DomainError('not_found', 'Pathway instance not found');
+    // One round trip: the access check (`visible`, a condition on the case alias `c` with its
+    // placeholders from $3), the instance, its case and participants, and the facts (StepRepository).
+    const input = await StepRepository.load(tx, caseId, instanceId, visible);
+    if (input === 'case_not_found') throw new DomainError('not_found', 'Case not found');
+    if (!input) throw new DomainError('not_found', 'Pathway instance not found');
+    const { instance: row, ctx, facts } = input;
     if (expectedRevision !== undefined && row.revision !== expectedRevision) {
       throw new DomainError('conflict', `The pathway instance is at revision ${row.revision}, not ${expectedRevision}`, {
         currentRevision: row.revision,
@@ -123,9 +129,7 @@ export class InstanceService {
     }
     if (row.status !== 'active') throw new DomainError('unprocessable', `The pathway instance is ${row.status}`);
     // A closed case's remaining pathway (closure: follow-ups, retention) still takes events.
-    const ctx = (await loadCaseContext(tx, caseId))!;
     const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
-    const facts = await loadFacts(tx, caseId, row.id, ctx.case.keyDates);
     const check = checkEvent(pathway, row.snapshot, event, facts);
     if (!check.ok) {
       throw new DomainError('unprocessable', check.message, { reason: check.code, ...(check.guard ? { guard: check.guard } : {}) });
