@@ -24,6 +24,25 @@ export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; 
   const [items, setItems] = useState<Item[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [applied, setApplied] = useState<{ applied: number; refused: number } | null>(null);
+
+  const apply = async () => {
+    if (!window.confirm(t('pathways.applyConfirm', { count: items?.length ?? 0, version: to }))) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post<{ summary: { applied: number; refused: number } }>(
+        `/api/pathways/${encodeURIComponent(pathwayKey)}/migrations/apply`,
+        { fromVersion: Number(from), toVersion: Number(to), all: true },
+      );
+      setApplied(result.summary);
+      setItems(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const run = async (e: FormEvent) => {
     e.preventDefault();
@@ -56,6 +75,12 @@ export function MigrationDryRun({ pathwayKey, versions }: { pathwayKey: string; 
         </button>
       </form>
       <ErrorMessage error={error} />
+      {applied ? <p role="status">{t('pathways.applied', { applied: applied.applied, refused: applied.refused })}</p> : null}
+      {items && items.length > 0 ? (
+        <button type="button" disabled={busy} onClick={() => void apply()}>
+          {t('pathways.apply')}
+        </button>
+      ) : null}
       {items && items.length === 0 ? <p role="status">{t('pathways.dryRunEmpty')}</p> : null}
       {items && items.length > 0 ? (
         <div className="table-wrap">
