@@ -3,7 +3,7 @@ import { ReminderProcessor } from '../../../apps/worker/src/reminders/reminder.p
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../../support/app.js';
 import { firstOf } from '../../support/defined.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/receivers.js';
-import { openCase } from './support/scenario.js';
+import { openCase, insertPendingReminder } from './support/scenario.js';
 
 const SECRET = 'one-hop-secret-0123456789';
 
@@ -27,20 +27,7 @@ describe('reminder sent in one hop', () => {
     await receiver?.close();
   });
 
-  /** A pending reminder far in the future (its own job will not fire during the test). */
-  async function pendingReminder(caseId: string): Promise<string> {
-    const task = firstOf(await t.db.query<Array<{ id: string }>>(
-      `INSERT INTO tasks (case_id, title, assignee_role, assignee_agency_id, due_at, status)
-       VALUES ($1, 'Submit risk assessment', 'probation', $2, now() + interval '30 days', 'open') RETURNING id`,
-      [caseId, p.agencies.probation.id],
-    ), 'INSERT INTO tasks … RETURNING');
-    const reminder = firstOf(await t.db.query<Array<{ id: string }>>(
-      `INSERT INTO reminders (case_id, task_id, agency_id, kind, due_at, rule)
-       VALUES ($1, $2, $3, 'reminder', now() + interval '27 days', $4) RETURNING id`,
-      [caseId, task.id, p.agencies.probation.id, JSON.stringify({ source: 'task', pathway: 'referral', version: 1, state: 'screening', task: 'risk', kind: 'reminder', offset: '-P3D' })],
-    ), 'INSERT INTO reminders … RETURNING');
-    return reminder.id;
-  }
+  const pendingReminder = async (caseId: string) => (await insertPendingReminder(t, p, caseId)).id;
 
   const deliveryOf = async (reminderId: string) =>
     firstOf(await t.db.query<Array<{ id: string; status: string; attempts: number; nextAttemptAt: Date | null }>>(

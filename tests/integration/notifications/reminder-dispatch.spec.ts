@@ -3,7 +3,7 @@ import { NotificationWriter } from '../../../libs/domain/src/notifications/notif
 import { ReminderDispatcher } from '../../../libs/domain/src/reminders/reminder-dispatcher.js';
 import { eventually, seedPartnership, startTestApp, type Partnership, type TestApp } from '../../support/app.js';
 import { firstOf } from '../../support/defined.js';
-import { openCase } from './support/scenario.js';
+import { openCase, insertPendingReminder } from './support/scenario.js';
 
 /**
  * The reminder handler against the real database: a job delivered twice (or twice at once), a job
@@ -22,20 +22,7 @@ describe('reminder dispatch', () => {
   }, 30_000);
   afterAll(() => t?.close());
 
-  /** A pending reminder far in the future (its own job will not fire during the test). */
-  async function pendingReminder(caseId: string, taskStatus = 'open'): Promise<{ id: string; taskId: string }> {
-    const task = firstOf(await t.db.query<Array<{ id: string }>>(
-      `INSERT INTO tasks (case_id, title, assignee_role, assignee_agency_id, due_at, status)
-       VALUES ($1, 'Submit risk assessment', 'probation', $2, now() + interval '30 days', $3) RETURNING id`,
-      [caseId, p.agencies.probation.id, taskStatus],
-    ), 'INSERT INTO tasks … RETURNING');
-    const reminder = firstOf(await t.db.query<Array<{ id: string }>>(
-      `INSERT INTO reminders (case_id, task_id, agency_id, kind, due_at, rule)
-       VALUES ($1, $2, $3, 'reminder', now() + interval '27 days', $4) RETURNING id`,
-      [caseId, task.id, p.agencies.probation.id, JSON.stringify({ source: 'task', pathway: 'referral', version: 1, state: 'screening', task: 'risk', kind: 'reminder', offset: '-P3D' })],
-    ), 'INSERT INTO reminders … RETURNING');
-    return { id: reminder.id, taskId: task.id };
-  }
+  const pendingReminder = (caseId: string, taskStatus = 'open') => insertPendingReminder(t, p, caseId, taskStatus);
 
   const notificationsOf = async (reminderId: string) =>
     await t.db.query<Array<{ id: string; kind: string; rule: Record<string, unknown> }>>(`SELECT id, kind, rule FROM notifications WHERE reminder_id = $1`, [reminderId]);

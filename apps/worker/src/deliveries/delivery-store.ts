@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '#core';
-import { type AttemptOutcome, deliveryJobId, DeliveryRepository, type DeliveryToSend, enqueue, SECRET_ROTATION_HOURS } from '#domain';
+import { type AttemptOutcome, type Db, deliveryJobId, DeliveryRepository, type DeliveryToSend, enqueue, SECRET_ROTATION_HOURS } from '#domain';
 
 /** One delivery with what sending it needs: the notification, its agency and the case reference. */
 export type DeliveryRow = DeliveryToSend;
@@ -54,22 +54,17 @@ export class DeliveryStore {
   async failedAndQueueRetry(deliveryId: string, outcome: AttemptOutcome, retryInMs: number): Promise<void> {
     await this.ds.transaction(async (tx) => {
       await DeliveryRepository.recordFailed(tx, deliveryId, outcome, retryInMs);
-      await enqueue(tx, [
-        {
-          kind: 'add',
-          job: 'delivery.send',
-          jobId: deliveryJobId(deliveryId),
-          payload: { deliveryId },
-          runAt: new Date(this.clock.now().getTime() + retryInMs),
-        },
-      ]);
+      await this.enqueueJob(tx, deliveryId, new Date(this.clock.now().getTime() + retryInMs));
     });
   }
 
   /** Queues the delivery job at once (the one-hop send could not run): the delivery job takes over. */
   async queue(deliveryId: string): Promise<void> {
-    await this.ds.transaction(async (tx) => {
-      await enqueue(tx, [{ kind: 'add', job: 'delivery.send', jobId: deliveryJobId(deliveryId), payload: { deliveryId } }]);
-    });
+    await this.enqueueJob(this.ds.manager, deliveryId); // one statement: no transaction needed
+  }
+
+  /** The delivery's job, through the outbox, under its deterministic job id (at `runAt`, else now). */
+  private enqueueJob(tx: Db, deliveryId: string, runAt?: Date): Promise<void> {
+    return enqueue(tx, [{ kind: 'add', job: 'delivery.send', jobId: deliveryJobId(deliveryId), payload: { deliveryId }, ...(runAt ? { runAt } : {}) }]);
   }
 }

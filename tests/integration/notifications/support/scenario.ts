@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Partnership, PartnershipRole, TestApp } from '../../../support/app.js';
+import { firstOf } from '../../../support/defined.js';
 
 /** Publishes a pathway definition through the admin API under a fresh key; returns the key. */
 export async function publishPathway(t: TestApp, adminToken: string, definition: (key: string) => Record<string, unknown>): Promise<string> {
@@ -65,3 +66,21 @@ export async function startPathway(t: TestApp, p: Partnership, caseId: string, k
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A pending reminder far in the future (its own job will not fire during a test), on a fresh
+ * probation task of the case: written straight to the tables so a test can dispatch it by hand.
+ */
+export async function insertPendingReminder(t: TestApp, p: Partnership, caseId: string, taskStatus = 'open'): Promise<{ id: string; taskId: string }> {
+  const task = firstOf(await t.db.query<Array<{ id: string }>>(
+    `INSERT INTO tasks (case_id, title, assignee_role, assignee_agency_id, due_at, status)
+     VALUES ($1, 'Submit risk assessment', 'probation', $2, now() + interval '30 days', $3) RETURNING id`,
+    [caseId, p.agencies.probation.id, taskStatus],
+  ), 'INSERT INTO tasks … RETURNING');
+  const reminder = firstOf(await t.db.query<Array<{ id: string }>>(
+    `INSERT INTO reminders (case_id, task_id, agency_id, kind, due_at, rule)
+     VALUES ($1, $2, $3, 'reminder', now() + interval '27 days', $4) RETURNING id`,
+    [caseId, task.id, p.agencies.probation.id, JSON.stringify({ source: 'task', pathway: 'referral', version: 1, state: 'screening', task: 'risk', kind: 'reminder', offset: '-P3D' })],
+  ), 'INSERT INTO reminders … RETURNING');
+  return { id: reminder.id, taskId: task.id };
+}
