@@ -9,7 +9,7 @@ import { firstOf } from './support/defined.js';
 import { BENCH_METRICS_TOKEN, startApp, type AppProcess } from './support/app-process.js';
 import { readStatements, statementsPer } from './support/statements.js';
 import { runDbosPeer, type PeerResult } from './baselines/dbos-peer.js';
-import { openBenchDatabase } from './support/database.js';
+import { BENCH_NAME, openBenchDatabase } from './support/database.js';
 import { log } from './support/log.js';
 import { formatTable, writeResults, type Row } from './support/report.js';
 import { sampleRss } from './support/rss.js';
@@ -25,7 +25,7 @@ import { runScale, type ScaleResult } from './scenarios/scale.js';
 const root = process.cwd();
 const args = parseArgs(process.argv.slice(2));
 const startedAt = new Date();
-const QUEUE_PREFIX = 'convene_bench';
+const QUEUE_PREFIX = BENCH_NAME;
 const redisUrl = process.env.REDIS_URL || undefined;
 const P = args.quick
   ? { stepMs: 2000, pgbenchS: 2, tpcbScale: 8, burst: 500, precision: { count: 2000, spreadMs: 20_000 }, stallMs: 5000, cases: 5000, repeats: 30 }

@@ -5,9 +5,11 @@ import { prepareDatabase } from '../../libs/core/src/database/prepare-database.j
 import { firstOf } from './defined.js';
 import { log } from './log.js';
 
-export const BENCH_DATABASE = 'convene_bench';
-export const TPCB_DATABASE = 'convene_bench_tpcb';
-export const PEER_DATABASE = 'convene_bench_peer';
+/** `BENCH_NAME` (default `convene_bench`) names the bench's databases and queue prefix, so two benches can share a server. */
+export const BENCH_NAME = /^[a-z_][a-z0-9_]{0,40}$/.test(process.env.BENCH_NAME ?? '') ? process.env.BENCH_NAME! : 'convene_bench';
+export const BENCH_DATABASE = BENCH_NAME;
+export const TPCB_DATABASE = `${BENCH_NAME}_tpcb`;
+export const PEER_DATABASE = `${BENCH_NAME}_peer`;
 
 export interface BenchDatabase {
   /** The app's fresh, migrated database. */
