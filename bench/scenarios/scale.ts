@@ -4,6 +4,7 @@ import type { AppConfig } from '../../libs/core/src/config/config.schema.js';
 import { AccessService } from '../../libs/domain/src/access/access.service.js';
 import { AuditService } from '../../libs/domain/src/audit/audit.service.js';
 import { CaseService } from '../../libs/domain/src/cases/case.service.js';
+import { IdempotencyService } from '../../libs/domain/src/idempotency/idempotency.service.js';
 import { KeyDateMoves } from '../../libs/domain/src/cases/key-date-moves.js';
 import { CaseErasure } from '../../libs/domain/src/governance/case-erasure.js';
 import type { Actor } from '../../libs/domain/src/identity/actor.js';
@@ -73,7 +74,7 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   return {
     ds,
     tasks: new TaskService(ds, access, audit, instances, reminders, notifications, clock),
-    cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config), clock),
+    cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config), clock, new IdempotencyService(ds)),
   };
 }
 

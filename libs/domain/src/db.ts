@@ -36,4 +36,15 @@ export async function single<T>(db: Db, sql: string, params: unknown[] = []): Pr
   return row;
 }
 
+/**
+ * Where a data-modifying CTE of a one-statement write (StepRepository.flush) reads its rows and
+ * what gates it: `plan` is the SQL of the jsonb parameter holding every table's rows (each part an
+ * array, read with `jsonb_to_recordset`), `gate` a condition that holds only when the write's
+ * compare-and-set succeeded.
+ */
+export interface CteInput {
+  plan: string;
+  gate: string;
+}
+
 export const isUniqueViolation = (error: unknown) => sqlStateOf(error) === SQL_STATE.uniqueViolation;

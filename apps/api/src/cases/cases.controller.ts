@@ -5,7 +5,7 @@ import { DomainError, zodBody, ZodPipe, zodQuery } from '#core';
 import { type Actor, CaseService, IdempotencyService } from '#domain';
 import { CurrentActor, RequestId } from '../auth/auth.decorators.js';
 import { ApiProblems, ApiZodBody, ApiZodCreated, ApiZodOk, ApiZodQuery } from '../common/openapi.js';
-import { ApiIdempotent, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
+import { ApiIdempotent, onceCall, ReplayableRequest, runOnce, type Replayable } from '../common/idempotent.js';
 import { isoDate, jsonObject, pagination, role, shortText, uuid } from '../common/schemas.js';
 import { CaseCreated, CaseList, CaseRead, EventResult, ParticipantAdded, ParticipantRemoved, PathwayStarted } from './cases.responses.js';
 
@@ -185,7 +185,7 @@ export class CasesController {
   ) {
     const expected = parseIfMatch(ifMatch);
     const replayable = { ...call, request: { ...call.request, expected } };
-    const view = await this.cases.sendEvent(actor, id, body.instanceId, { type: body.type, data: body.data }, expected, runOnce(this.idempotency, replayable));
+    const view = await this.cases.sendEvent(actor, id, body.instanceId, { type: body.type, data: body.data }, expected, onceCall(this.idempotency, replayable));
     call.res.setHeader('ETag', `"${view.revision}"`);
     return view;
   }

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Db, IdempotencyService, RunOnce } from '#domain';
+import type { Db, IdempotencyService, OnceCall, RunOnce } from '#domain';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
 
 /** What makes a request replayable: who sent it, the `Idempotency-Key` they gave, and what they asked. */
@@ -55,4 +55,16 @@ export async function once<T>(
 /** The request's {@link once} as the `RunOnce` a use case takes. */
 export function runOnce(idempotency: IdempotencyService, call: Replayable): RunOnce {
   return (work, beforeReplay) => once(idempotency, call, work, beforeReplay);
+}
+
+/**
+ * The request's {@link OnceCall}: `once`, and the key (validated, with the request's hash) for a
+ * use case that claims it in a write of its own, answering `Idempotent-Replayed: true` on a replay.
+ */
+export function onceCall(idempotency: IdempotencyService, call: Replayable): OnceCall {
+  return {
+    once: runOnce(idempotency, call),
+    key: idempotency.keyRef(call.userId, call.key, call.request),
+    markReplayed: () => void call.res.setHeader('Idempotent-Replayed', 'true'),
+  };
 }

@@ -1,4 +1,4 @@
-import { many, single, type Db } from '../db.js';
+import { many, single, type CteInput, type Db } from '../db.js';
 
 /** One entry of the audit log, as written. */
 export interface AuditRecordInput {
@@ -155,5 +155,14 @@ export const AuditRepository = {
       single<{ total: number }>(db, `SELECT count(*)::int AS total ${from} ${clause}`, params),
     ]);
     return { items, total: total.total };
+  },
+
+  /** CTE body: the plan's `audit` entries ({@link AuditRecordInput} as JSON). */
+  insertCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO audit_log (user_id, agency_id, action, case_id, resource, resource_id, detail, request_id)
+            SELECT "userId", "agencyId", action, "caseId", resource, "resourceId", detail, "requestId"
+              FROM jsonb_to_recordset(${plan}->'audit')
+                   AS x("userId" uuid, "agencyId" uuid, action text, "caseId" uuid, resource text, "resourceId" text, detail jsonb, "requestId" text)
+             WHERE ${gate}`;
   },
 };

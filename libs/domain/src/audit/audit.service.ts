@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../db.js';
-import { AuditRepository, type AuditSearch, type ListReadAudit } from './audit.repository.js';
+import { AuditRepository, type AuditRecordInput, type AuditSearch, type ListReadAudit } from './audit.repository.js';
 import type { Actor } from '../identity/actor.js';
 
 export interface AuditEntry {
@@ -16,7 +16,8 @@ export interface AuditEntry {
 
 export type AuditQuery = AuditSearch;
 
-function row(actor: Actor | null, entry: AuditEntry) {
+/** The row `AuditService.record` writes for `entry` (a one-statement write carries it in its plan). */
+export function auditRow(actor: Actor | null, entry: AuditEntry): AuditRecordInput {
   return {
     userId: actor?.userId ?? null,
     agencyId: actor?.agencyId ?? null,
@@ -35,7 +36,7 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async record(db: Db, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await AuditRepository.insert(db, row(actor, entry));
+    await AuditRepository.insert(db, auditRow(actor, entry));
   }
 
   /**

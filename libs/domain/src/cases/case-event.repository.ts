@@ -1,4 +1,4 @@
-import { many, single, type Db } from '../db.js';
+import { many, single, type CteInput, type Db } from '../db.js';
 
 /** One entry of a case's event log (`case_events`), as written. */
 export interface CaseEventInput {
@@ -13,6 +13,19 @@ export interface CaseEventInput {
   fromState?: unknown;
   toState?: unknown;
   revision?: number | null;
+}
+
+/** A `case_events` row of a one-statement write (`appendCte`); JSON columns as JSON (null: SQL NULL). */
+export interface PlannedCaseEvent {
+  case_id: string;
+  instance_id: string | null;
+  type: string;
+  data: unknown;
+  actor_user_id: string | null;
+  actor_agency_id: string | null;
+  from_state: unknown;
+  to_state: unknown;
+  revision: number | null;
 }
 
 /** Owner of `case_events`: the one place the event log is written. */
@@ -62,5 +75,15 @@ export const CaseEventRepository = {
         WHERE case_id = $1 AND data IS NOT NULL`,
       [caseId],
     );
+  },
+
+  /** CTE body: appends the plan's `events` ({@link PlannedCaseEvent}, in order) when the gate holds. */
+  appendCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO case_events (case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision)
+            SELECT case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision
+              FROM ROWS FROM (jsonb_to_recordset(${plan}->'events')
+                     AS (case_id uuid, instance_id uuid, type text, data jsonb, actor_user_id uuid, actor_agency_id uuid, from_state jsonb, to_state jsonb, revision int))
+                   WITH ORDINALITY AS e(case_id, instance_id, type, data, actor_user_id, actor_agency_id, from_state, to_state, revision, n)
+             WHERE ${gate} ORDER BY n`;
   },
 };

@@ -6,8 +6,8 @@ import type { PathwayEvent } from '#engine';
 import type { Db } from '../db.js';
 import type { Actor } from '../identity/actor.js';
 import { AccessService, isUuid } from '../access/access.service.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { RunOnce } from '../idempotency/idempotency.service.js';
+import { AuditService, auditRow, type AuditEntry } from '../audit/audit.service.js';
+import { IdempotencyService, type OnceCall, type RunOnce } from '../idempotency/idempotency.service.js';
 import { InstanceRepository } from '../instances/instance.repository.js';
 import { InstanceService, type InstanceView } from '../instances/instance.service.js';
 import { ReminderWriter } from '../reminders/reminder-writer.js';
@@ -77,6 +77,7 @@ export class CaseService {
     private readonly reminders: ReminderWriter,
     private readonly keyDateMoves: KeyDateMoves,
     private readonly clock: Clock,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** Opens a case (case managers), once per Idempotency-Key. */
@@ -363,23 +364,47 @@ export class CaseService {
    * Sends an event to a pathway instance of the case, once per Idempotency-Key; `expectedRevision`
    * (If-Match) must still be current. Who may send it comes from the transition's roles.
    */
-  sendEvent(actor: Actor, caseId: string, instanceId: string, event: PathwayEvent, expectedRevision: number | undefined, once: RunOnce): Promise<EventOutcome> {
-    return once(async (tx) => {
-      // The access check rides in the step's one read statement (StepRepository.load).
-      if (!isUuid(caseId)) throw new DomainError('not_found', 'Case not found');
-      const view = await this.instances.sendEvent(tx, caseId, instanceId, event, actor, expectedRevision, this.access.caseFilter(actor, 'c', 3));
-      await this.audit.record(tx, actor, { action: 'pathway.event', caseId, resource: 'instance', resourceId: instanceId, detail: { type: event.type } });
-      return {
-        instanceId: view.instanceId,
-        state: view.state,
-        status: view.status,
-        allowedEvents: view.allowedEvents,
-        availableEvents: view.availableEvents,
-        revision: view.revision,
-      };
+  async sendEvent(actor: Actor, caseId: string, instanceId: string, event: PathwayEvent, expectedRevision: number | undefined, call: OnceCall): Promise<EventOutcome> {
+    // The access check rides in the step's one read statement (StepRepository.read).
+    if (!isUuid(caseId)) throw new DomainError('not_found', 'Case not found');
+    const visible = this.access.caseFilter(actor, 'c', 3);
+    const audit: AuditEntry = { action: 'pathway.event', caseId, resource: 'instance', resourceId: instanceId, detail: { type: event.type } };
+    // Two round trips, no transaction (docs/performance.md): one read, one write of the whole step.
+    const direct = await this.instances.sendEventInOneWrite(this.ds.manager, {
+      caseId,
+      instanceId,
+      event,
+      actor,
+      expectedRevision,
+      visible,
+      key: call.key,
+      idempotency: this.idempotency,
+      audit: [auditRow(actor, audit)],
+      respond: outcomeOf,
+    });
+    if (direct !== 'sequential') {
+      if (direct.replayed) call.markReplayed();
+      return direct.body;
+    }
+    // Effects that start pathways, close or erase the case or record its basis: one statement at a time, in one transaction.
+    return call.once(async (tx) => {
+      const view = await this.instances.sendEvent(tx, caseId, instanceId, event, actor, expectedRevision, visible);
+      await this.audit.record(tx, actor, audit);
+      return outcomeOf(view);
       // A replay is checked too: an agency removed from the case must not read a stored response.
     }, () => this.access.assertCase(this.ds.manager, actor, caseId));
   }
+}
+
+function outcomeOf(view: InstanceView): EventOutcome {
+  return {
+    instanceId: view.instanceId,
+    state: view.state,
+    status: view.status,
+    allowedEvents: view.allowedEvents,
+    availableEvents: view.availableEvents,
+    revision: view.revision,
+  };
 }
 
 /** The current basis with who recorded it and when (the newest history entry when it agrees with the case row). */

@@ -1,9 +1,18 @@
-import { many, one, type Db } from '../db.js';
+import { many, one, type CteInput, type Db } from '../db.js';
 
 /** A key whose request committed: the request's hash and the response it got. */
 export interface CompletedIdempotencyKey {
   requestHash: string;
   statusCode: number;
+  response: unknown;
+}
+
+/** A key a one-statement write claims with its response (`claimCte`). */
+export interface PlannedClaim {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
   response: unknown;
 }
 
@@ -60,5 +69,23 @@ export const IdempotencyRepository = {
       [caseId],
     );
     return rows.length;
+  },
+
+  /**
+   * CTE body: claims the plan's `claims` ({@link PlannedClaim}) with their responses. No ON
+   * CONFLICT: a key claimed meanwhile fails the whole statement with a unique violation (a claim
+   * still open blocks until it ends), so nothing the write does lands without its claim.
+   */
+  claimCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, response)
+            SELECT user_id, key, request_hash, status_code, response
+              FROM jsonb_to_recordset(${plan}->'claims') AS x(user_id uuid, key text, request_hash text, status_code int, response jsonb)
+             WHERE ${gate}`;
+  },
+
+  /** A column (for the step's read) with the key's committed claim as JSON ({@link CompletedIdempotencyKey}), or null. */
+  completedColumn(userId: string, key: string): string {
+    return `(SELECT json_build_object('requestHash', request_hash, 'statusCode', status_code, 'response', response)
+               FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}::text AND status_code IS NOT NULL)`;
   },
 };

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '#core';
 import type { Db } from '../db.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotencyRepository, type CompletedIdempotencyKey } from './idempotency.repository.js';
 
 export interface StoredResponse<T> {
   statusCode: number;
@@ -18,6 +18,24 @@ export interface StoredResponse<T> {
  * stored response before it is replayed.
  */
 export type RunOnce = <T>(work: (tx: Db) => Promise<T>, beforeReplay?: () => Promise<unknown>) => Promise<T>;
+
+/** The caller's Idempotency-Key with the hash of the request it came with. */
+export interface IdempotencyKeyRef {
+  userId: string;
+  key: string;
+  requestHash: string;
+}
+
+/**
+ * A changing request's way to run once: `once` (the unit of work in one transaction), and for a
+ * use case that writes in one statement instead (a pathway event), the key itself and the way to
+ * say that the answer is a replay.
+ */
+export interface OnceCall {
+  once: RunOnce;
+  key: IdempotencyKeyRef | undefined;
+  markReplayed(): void;
+}
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -43,10 +61,7 @@ export class IdempotencyService {
     if (key === undefined) {
       return { statusCode, body: await this.ds.transaction(work), replayed: false };
     }
-    if (!KEY_PATTERN.test(key)) {
-      throw new DomainError('bad_request', 'Idempotency-Key must be 1–200 characters of letters, digits, . _ : -');
-    }
-    const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const hash = this.keyRef(userId, key, request)!.requestHash;
     // The common repeat (the first request long committed) is answered without opening a transaction.
     const previous = await this.lookup(userId, key, hash);
     if (previous) return this.replay(previous as StoredResponse<T>, opts.beforeReplay);
@@ -64,6 +79,31 @@ export class IdempotencyService {
     return this.replay(stored as StoredResponse<T>, opts.beforeReplay);
   }
 
+  /** The key with its request's hash; undefined without a key; 400 for a malformed one. */
+  keyRef(userId: string, key: string | undefined, request: unknown): IdempotencyKeyRef | undefined {
+    if (key === undefined) return undefined;
+    if (!KEY_PATTERN.test(key)) {
+      throw new DomainError('bad_request', 'Idempotency-Key must be 1–200 characters of letters, digits, . _ : -');
+    }
+    return { userId, key, requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex') };
+  }
+
+  /**
+   * The stored response of the key, when its request committed: what a write that lost its claim
+   * (a concurrent request with the same key won) answers. 422 when the key came with another request.
+   */
+  async committed(ref: IdempotencyKeyRef): Promise<StoredResponse<unknown> | undefined> {
+    return this.lookup(ref.userId, ref.key, ref.requestHash);
+  }
+
+  /** The answer for a key's committed claim found by a read of its own (the step's): 422 when the request differs. */
+  replayOf(ref: IdempotencyKeyRef, stored: CompletedIdempotencyKey): StoredResponse<unknown> {
+    if (stored.requestHash !== ref.requestHash) {
+      throw new DomainError('unprocessable', 'This Idempotency-Key was used for a different request');
+    }
+    return { statusCode: stored.statusCode, body: stored.response, replayed: true };
+  }
+
   /** The caller must still be allowed to see what it once got (e.g. an agency since removed). */
   private async replay<T>(stored: StoredResponse<T>, beforeReplay?: () => Promise<void>): Promise<StoredResponse<T>> {
     await beforeReplay?.();
@@ -73,10 +113,6 @@ export class IdempotencyService {
   private async lookup(userId: string, key: string, hash: string): Promise<StoredResponse<unknown> | undefined> {
     // A committed claim always carries its response (both are written by one transaction).
     const row = await IdempotencyRepository.findCompleted(this.ds.manager, userId, key);
-    if (!row) return undefined;
-    if (row.requestHash !== hash) {
-      throw new DomainError('unprocessable', 'This Idempotency-Key was used for a different request');
-    }
-    return { statusCode: row.statusCode, body: row.response, replayed: true };
+    return row ? this.replayOf({ userId, key, requestHash: hash }, row) : undefined;
   }
 }

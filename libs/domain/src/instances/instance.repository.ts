@@ -189,4 +189,17 @@ export const InstanceRepository = {
       [caseId],
     );
   },
+
+  /**
+   * The compare-and-set of a one-statement write, as a CTE body: the plan's `instance` (id,
+   * expectedRevision, snapshot, value, status); RETURNING the new revision, no row when another
+   * writer moved the instance first.
+   */
+  compareAndSetCte(plan: string): string {
+    return `UPDATE pathway_instances
+               SET snapshot = ${plan}->'instance'->'snapshot', state_value = ${plan}->'instance'->'value',
+                   status = ${plan}->'instance'->>'status', revision = revision + 1, updated_at = now()
+             WHERE id = (${plan}->'instance'->>'id')::uuid AND revision = (${plan}->'instance'->>'expectedRevision')::int
+             RETURNING revision`;
+  },
 };

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, Clock, DomainError, QUEUE, secondsLate, timerLateness } from '#core';
+import { APP_CONFIG, type AppConfig, Clock, DomainError, QUEUE, RequestContext, secondsLate, timerLateness } from '#core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -14,7 +15,10 @@ import {
   type StepResult,
 } from '#engine';
 import type { Actor } from '../identity/actor.js';
-import type { Db } from '../db.js';
+import { isUniqueViolation, type Db } from '../db.js';
+import type { AuditRecordInput } from '../audit/audit.repository.js';
+import type { IdempotencyKeyRef, IdempotencyService } from '../idempotency/idempotency.service.js';
+import { planStep } from './step-plan.js';
 import { enqueue, timerJobId } from '../outbox/outbox.js';
 import { loadCaseContext, agenciesWithRole, leadCalendar, type CaseContext } from '../cases/case-context.js';
 import { PathwayCatalog } from '../pathways/pathway-catalog.service.js';
@@ -25,7 +29,7 @@ import { CaseEventRepository } from '../cases/case-event.repository.js';
 import { CaseRepository, type SqlCondition } from '../cases/case.repository.js';
 import { TimerRepository } from '../timers/timer.repository.js';
 import { loadFacts } from './facts.js';
-import { StepRepository } from './step.repository.js';
+import { StepRepository, type StepInput } from './step.repository.js';
 import { CaseErasure } from '../governance/case-erasure.js';
 import { recordLawfulBasis } from '../governance/lawful-basis.js';
 
@@ -107,18 +111,77 @@ export class InstanceService {
    * 403-as-422 when the caller's role may not send it, 409 when `expectedRevision` is stale or a
    * concurrent writer won.
    */
-  async sendEvent(
-    tx: Db,
-    caseId: string,
-    instanceId: string,
-    event: PathwayEvent,
-    actor: Actor,
-    expectedRevision?: number,
-    visible?: SqlCondition,
-  ): Promise<InstanceView> {
-    // One round trip: the access check (`visible`, a condition on the case alias `c` with its
-    // placeholders from $3), the instance, its case and participants, and the facts (StepRepository).
-    const input = await StepRepository.load(tx, caseId, instanceId, visible);
+  /**
+   * A user's event in two round trips and no transaction around them: one read (StepRepository.read:
+   * access, instance, case, facts and the caller's committed Idempotency-Key) and one write
+   * (StepRepository.flush: the whole step's write plan, gated on the compare-and-set, with the
+   * key's claim and `audit`). The same checks and answers as {@link sendEvent}: 404, 409, 422; a
+   * repeated key answers the first response (`replayed`). `'sequential'` when the step's effects
+   * need the statement-by-statement path (planStep says which): the caller runs `sendEvent` in a
+   * transaction instead, and nothing was written here.
+   */
+  async sendEventInOneWrite<T>(
+    db: Db,
+    args: {
+      caseId: string;
+      instanceId: string;
+      event: PathwayEvent;
+      actor: Actor;
+      expectedRevision?: number;
+      visible: SqlCondition;
+      key?: IdempotencyKeyRef;
+      idempotency: IdempotencyService;
+      audit: AuditRecordInput[];
+      respond: (view: InstanceView) => T;
+    },
+  ): Promise<{ body: T; replayed: boolean } | 'sequential'> {
+    const { key, idempotency } = args;
+    const read = await StepRepository.read(db, args.caseId, args.instanceId, args.visible, key);
+    if (key && read.stored) {
+      const replay = idempotency.replayOf(key, read.stored);
+      // A replay is checked too: an agency removed from the case must not read a stored response.
+      if (read.input === 'case_not_found') throw new DomainError('not_found', 'Case not found');
+      return { body: replay.body as T, replayed: true };
+    }
+    const { row, ctx, facts, pathway, step, now } = await this.stepOf(read.input, args.event, args.actor, args.expectedRevision, db);
+    const revision = row.revision + 1;
+    const body = args.respond(this.view({ ...row, snapshot: step.snapshot, stateValue: step.value, status: step.status, revision }, pathway, facts));
+    const plan = planStep({
+      instance: row,
+      ctx,
+      pathwayTitle: pathway.definition.title,
+      step,
+      event: args.event,
+      actor: args.actor,
+      now,
+      link: (target) => this.notifications.linkFor(target),
+      newId: randomUUID,
+      requestId: RequestContext.requestId,
+      audit: args.audit,
+      claim: key && { ...key, statusCode: 200, response: body },
+    });
+    if (!plan) return 'sequential';
+    let written: number | undefined;
+    try {
+      written = await StepRepository.flush(db, plan);
+    } catch (error) {
+      if (!key || !isUniqueViolation(error)) throw error;
+      // A concurrent request with the same key committed first (or still holds its claim).
+      const stored = await idempotency.committed(key);
+      if (stored) return { body: stored.body as T, replayed: true };
+      throw new DomainError('conflict', 'A concurrent request with this Idempotency-Key is still in progress; try again', { retryable: true });
+    }
+    if (written === undefined) {
+      // Another writer moved the instance first: perhaps this very request, sent twice at once.
+      const stored = key && (await idempotency.committed(key));
+      if (stored) return { body: stored.body as T, replayed: true };
+      throw new DomainError('conflict', 'The pathway instance was changed by someone else; reload and try again');
+    }
+    return { body, replayed: false };
+  }
+
+  /** The checks of a user's event on what the step's read found, and the engine's step (pure). */
+  private async stepOf(input: StepInput | 'case_not_found' | undefined, event: PathwayEvent, actor: Actor, expectedRevision: number | undefined, db: Db) {
     if (input === 'case_not_found') throw new DomainError('not_found', 'Case not found');
     if (!input) throw new DomainError('not_found', 'Pathway instance not found');
     const { instance: row, ctx, facts } = input;
@@ -129,7 +192,7 @@ export class InstanceService {
     }
     if (row.status !== 'active') throw new DomainError('unprocessable', `The pathway instance is ${row.status}`);
     // A closed case's remaining pathway (closure: follow-ups, retention) still takes events.
-    const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, tx);
+    const pathway = await this.catalog.compiledVersion(row.pathwayKey, row.version, db);
     const check = checkEvent(pathway, row.snapshot, event, facts);
     if (!check.ok) {
       throw new DomainError('unprocessable', check.message, { reason: check.code, ...(check.guard ? { guard: check.guard } : {}) });
@@ -142,6 +205,22 @@ export class InstanceService {
     }
     const now = this.clock.now();
     const step = applyEvent(pathway, row.snapshot, event, { now, facts, ...this.calendarOf(ctx) });
+    return { row, ctx, facts, pathway, step, now };
+  }
+
+  async sendEvent(
+    tx: Db,
+    caseId: string,
+    instanceId: string,
+    event: PathwayEvent,
+    actor: Actor,
+    expectedRevision?: number,
+    visible?: SqlCondition,
+  ): Promise<InstanceView> {
+    // One round trip: the access check (`visible`, a condition on the case alias `c` with its
+    // placeholders from $3), the instance, its case and participants, and the facts (StepRepository).
+    const input = await StepRepository.load(tx, caseId, instanceId, visible);
+    const { row, ctx, facts, pathway, step, now } = await this.stepOf(input, event, actor, expectedRevision, tx);
     const revision = await this.commitStep(tx, ctx, row, pathway, step, event, now, { actor });
     return this.view({ ...row, snapshot: step.snapshot, stateValue: step.value, status: step.status, revision }, pathway, facts);
   }

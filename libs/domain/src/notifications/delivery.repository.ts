@@ -139,4 +139,16 @@ export const DeliveryRepository = {
       [caseId],
     );
   },
+
+  /**
+   * CTE body: one pending delivery per external channel of each notification in CTE
+   * `notifications` (its `id`, `agency_id`), webhook before email as `insertForChannels`; RETURNING id.
+   */
+  insertForNotificationsCte(notifications: string): string {
+    return `INSERT INTO deliveries (notification_id, channel)
+            SELECT n.id, ch.channel FROM ${notifications} n JOIN agencies a ON a.id = n.agency_id
+             CROSS JOIN LATERAL (VALUES (1, 'webhook', a.webhook_url IS NOT NULL), (2, 'email', a.email IS NOT NULL)) AS ch(k, channel, present)
+             WHERE ch.present ORDER BY n.id, ch.k
+            RETURNING id`;
+  },
 };

@@ -1,4 +1,4 @@
-import { many, one, single, type Db } from '../db.js';
+import { many, one, single, type CteInput, type Db } from '../db.js';
 import type { RuleLike } from './notification-why.js';
 
 /** A notification to write: `link` already resolved, `rule` stored as JSON. */
@@ -15,6 +15,28 @@ export interface NotificationRecord {
   rule: Record<string, unknown>;
   dedupeKey: string;
 }
+
+/** A notification a one-statement write creates (`insertCte`), its id chosen by the writer. */
+export interface PlannedNotification {
+  id: string;
+  case_id: string;
+  agency_id: string;
+  kind: string;
+  title: string;
+  link: string;
+  task_id: string | null;
+  due_at: string | null;
+  rule: Record<string, unknown>;
+  dedupe_key: string;
+}
+
+/**
+ * Nothing is written about a case that was erased, or, while it has no lawful basis (`none`,
+ * consent withdrawn), to any agency but the lead: a condition on the case id and agency id given.
+ */
+const withheld = (caseId: string, agencyId: string) =>
+  `EXISTS (SELECT 1 FROM cases c WHERE c.id = ${caseId}
+             AND (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> ${agencyId})))`;
 
 /** A notification as its agency's inbox lists it, with the caller's own read state. */
 export interface InboxNotification {
@@ -54,8 +76,7 @@ export const NotificationRepository = {
       `WITH n AS (
          INSERT INTO notifications (case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
-          WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = $1
-                              AND (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> $2)))
+          WHERE NOT ${withheld('$1', '$2')}
          ON CONFLICT (dedupe_key) DO NOTHING
          RETURNING id, agency_id)
        SELECT n.id, a.email, a.webhook_url AS "webhookUrl" FROM n JOIN agencies a ON a.id = n.agency_id`,
@@ -134,5 +155,19 @@ export const NotificationRepository = {
   async eraseForCase(db: Db, caseId: string): Promise<string[]> {
     const rows = await many<{ id: string }>(db, `UPDATE notifications SET title = '(erased)', rule = NULL WHERE case_id = $1 RETURNING id`, [caseId]);
     return rows.map((r) => r.id);
+  },
+
+  /**
+   * CTE body: the plan's `notifications` ({@link PlannedNotification}) under the same conditions as
+   * `insert` (dedupe key unused, not withheld); RETURNING id, agency_id of those written.
+   */
+  insertCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO notifications (id, case_id, agency_id, kind, title, link, task_id, due_at, rule, dedupe_key)
+            SELECT id, case_id, agency_id, kind, title, link, task_id, due_at, rule, dedupe_key
+              FROM jsonb_to_recordset(${plan}->'notifications')
+                   AS x(id uuid, case_id uuid, agency_id uuid, kind text, title text, link text, task_id uuid, due_at timestamptz, rule jsonb, dedupe_key text)
+             WHERE ${gate} AND NOT ${withheld('x.case_id', 'x.agency_id')}
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id, agency_id`;
   },
 };

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { many, single, type Db } from '../db.js';
+import { QUEUE } from '#core';
+import { many, single, type CteInput, type Db } from '../db.js';
 
 /** NOTIFY channel of the outbox trigger (migration 1764000003000 names it too). */
 export const OUTBOX_CHANNEL = 'convene_outbox';
@@ -61,4 +62,33 @@ export const OutboxRepository = {
   async purgeRelayedOlderThan(db: Db, retention: string): Promise<number> {
     return (await many(db, `DELETE FROM outbox WHERE relayed_at < now() - $1::interval RETURNING 1`, [retention])).length;
   },
+
+  /**
+   * CTE body: outbox rows from `rows`, SELECTs of (topic, job_id, payload, run_at) joined by UNION
+   * ALL in the order given: the plan's own `outbox` rows ({@link OutboxRowInput} as JSON) first.
+   */
+  insertCte({ plan, gate }: CteInput, rows: readonly string[]): string {
+    const planned = `SELECT topic, job_id, payload, run_at
+                       FROM jsonb_to_recordset(${plan}->'outbox') AS o(topic text, job_id text, payload jsonb, run_at timestamptz)
+                      WHERE ${gate}`;
+    return `INSERT INTO outbox (topic, job_id, payload, run_at) ${[planned, ...rows].join(' UNION ALL ')}`;
+  },
+};
+
+/**
+ * The SQL expression of a job id whose parts are columns (uuid and integer columns need no
+ * escaping), for outbox rows a statement writes itself: `jobIdSql('reminder', 'r.id', 'r.generation')`
+ * yields what `reminderJobId(r.id, r.generation)` (outbox.ts) does.
+ */
+export function jobIdSql(kind: 'timer' | 'reminder' | 'delivery', ...columns: string[]): string {
+  return [`'${kind}'`, ...columns.map((c) => `${c}::text`)].join(` || '.' || `);
+}
+
+/** Outbox rows (topic, job_id, payload, run_at) of a SELECT: one per row of CTE `from`. */
+export const outboxRowsSql = {
+  removeReminders: (from: string) => `SELECT 'remove:${QUEUE.reminders}', ${jobIdSql('reminder', 'id', 'generation')}, '{}'::jsonb, NULL::timestamptz FROM ${from}`,
+  removeTimers: (from: string) => `SELECT 'remove:${QUEUE.timers}', ${jobIdSql('timer', 'id')}, '{}'::jsonb, NULL::timestamptz FROM ${from}`,
+  /** `context` is the SQL of a jsonb object merged into each payload (the request id). */
+  sendDeliveries: (from: string, context: string) =>
+    `SELECT 'add:delivery.send', ${jobIdSql('delivery', 'id')}, jsonb_build_object('deliveryId', id) || ${context}, NULL::timestamptz FROM ${from}`,
 };

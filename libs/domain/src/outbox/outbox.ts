@@ -39,3 +39,4 @@ export const timerJobId = (timerRowId: string) => makeJobId('timer', timerRowId)
 export const reminderJobId = (reminderId: string, generation: number) => makeJobId('reminder', reminderId, generation);
 export const deliveryJobId = (deliveryId: string) => makeJobId('delivery', deliveryId);
 export { JOB_QUEUE };
+

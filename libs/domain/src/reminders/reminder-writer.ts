@@ -46,6 +46,41 @@ export interface ReplanResult {
 const PAST_SLACK_MS = 60_000;
 
 /**
+ * The reminders a task's due date implies, with the working-hours rule applied per recipient
+ * (non-urgent messages wait for the recipient's next working morning). A "before due" reminder
+ * whose moment has passed is left out; overdue and escalation messages are kept (sent at once).
+ * Pure: the one-statement step write (step-plan.ts) plans with it too.
+ */
+export function planTaskReminders(
+  ctx: CaseContext,
+  task: { agencyId: string | null; dueAt: Date | null; spec: TaskSpec },
+  base: RuleBase,
+  now: Date,
+): PlannedReminder[] {
+  if (!task.dueAt) return [];
+  const assignee = ctx.participants.find((p) => p.agencyId === task.agencyId);
+  const planned: PlannedReminder[] = [];
+  for (const message of reminderSchedule(task.spec, task.dueAt)) {
+    const recipients =
+      message.kind === 'escalation'
+        ? agenciesWithRole(ctx, message.toRole)
+        : assignee
+          ? [assignee]
+          : [];
+    for (const r of recipients) {
+      let dueAt = message.at;
+      // Urgent tasks go at once; anything else waits for the recipient's own delivery hours.
+      if (!task.spec.urgent) dueAt = nextDeliveryTime(dueAt, r.deliveryHours, r.country, r.timezone);
+      if (dueAt.getTime() < now.getTime() - PAST_SLACK_MS && message.kind !== 'escalation' && message.kind !== 'overdue') {
+        continue; // a "before due" reminder whose moment has passed is no longer useful
+      }
+      planned.push({ agencyId: r.agencyId, kind: message.kind, dueAt, rule: { ...base, source: base.source, kind: message.kind, offset: message.offset } });
+    }
+  }
+  return planned;
+}
+
+/**
  * Schedules reminders as rows (the source of truth) plus delayed jobs through the outbox. Each
  * reminder job id carries the reminder's generation, so moving a reminder never collides with the
  * job it replaces, and re-delivery of the same outbox row is harmless.
@@ -75,27 +110,7 @@ export class ReminderWriter {
     base: RuleBase,
     now: Date,
   ): PlannedReminder[] {
-    if (!task.dueAt) return [];
-    const assignee = ctx.participants.find((p) => p.agencyId === task.agencyId);
-    const planned: PlannedReminder[] = [];
-    for (const message of reminderSchedule(task.spec, task.dueAt)) {
-      const recipients =
-        message.kind === 'escalation'
-          ? agenciesWithRole(ctx, message.toRole)
-          : assignee
-            ? [assignee]
-            : [];
-      for (const r of recipients) {
-        let dueAt = message.at;
-        // Urgent tasks go at once; anything else waits for the recipient's own delivery hours.
-        if (!task.spec.urgent) dueAt = nextDeliveryTime(dueAt, r.deliveryHours, r.country, r.timezone);
-        if (dueAt.getTime() < now.getTime() - PAST_SLACK_MS && message.kind !== 'escalation' && message.kind !== 'overdue') {
-          continue; // a "before due" reminder whose moment has passed is no longer useful
-        }
-        planned.push({ agencyId: r.agencyId, kind: message.kind, dueAt, rule: { ...base, source: base.source, kind: message.kind, offset: message.offset } });
-      }
-    }
-    return planned;
+    return planTaskReminders(ctx, task, base, now);
   }
 
   async insert(

@@ -1,4 +1,4 @@
-import { many, one, type Db } from '../db.js';
+import { many, one, type CteInput, type Db } from '../db.js';
 import { UNSETTLED_PAGE, unsettledParams, type UnsettledPage } from '../reconcile/reconcile.repository.js';
 
 /** What a reminder hangs on: a task (its reminders), or a conference itself (`taskId` unset). */
@@ -37,6 +37,18 @@ export interface ReminderJobRef {
 }
 
 /** `$1` is the task id, or the conference id (the conference's own reminders, not its tasks'). */
+/** A task's reminder a one-statement write schedules (`insertCte`), its id chosen by the writer. */
+export interface PlannedReminderRow {
+  id: string;
+  case_id: string;
+  task_id: string;
+  agency_id: string;
+  kind: string;
+  due_at: string;
+  rule: Record<string, unknown>;
+  status: 'pending' | 'skipped';
+}
+
 const ownedBy = (owner: ReminderOwner) => (owner.taskId ? 'task_id = $1' : 'conference_id = $1 AND task_id IS NULL');
 
 /** Owner of `reminders`: rows are the source of truth; their jobs go through the outbox (ReminderWriter). */
@@ -176,5 +188,21 @@ export const ReminderRepository = {
         RETURNING n.id, n.generation`,
       [taskIds],
     );
+  },
+
+  /** CTE body: cancels the pending reminders of the tasks in CTE `tasks` (its `id`); RETURNING id, generation. */
+  cancelForTasksCte(tasks: string): string {
+    return `UPDATE reminders SET status = 'cancelled', updated_at = now()
+             WHERE task_id IN (SELECT id FROM ${tasks}) AND status = 'pending'
+             RETURNING id, generation`;
+  },
+
+  /** CTE body: inserts the plan's `reminders` ({@link PlannedReminderRow}; generation 1). */
+  insertCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO reminders (id, case_id, task_id, agency_id, kind, due_at, rule, status)
+            SELECT id, case_id, task_id, agency_id, kind, due_at, rule, status
+              FROM jsonb_to_recordset(${plan}->'reminders')
+                   AS x(id uuid, case_id uuid, task_id uuid, agency_id uuid, kind text, due_at timestamptz, rule jsonb, status text)
+             WHERE ${gate}`;
   },
 };

@@ -1,6 +1,6 @@
 import type { TaskSpec } from '#engine';
 import { AuditRepository, type ListReadAudit } from '../audit/audit.repository.js';
-import { many, one, single, type Db } from '../db.js';
+import { many, one, single, type CteInput, type Db } from '../db.js';
 
 /** A task as the API shows it; `status` is `overdue` for an open task past its due date. */
 export interface TaskView {
@@ -52,6 +52,20 @@ const TASK_COLUMNS = `t.id, t.case_id AS "caseId", c.reference AS "caseReference
   t.assignee_role AS "assigneeRole", t.assignee_agency_id AS "assigneeAgencyId", t.due_at AS "dueAt",
   CASE WHEN t.status = 'open' AND t.due_at < now() THEN 'overdue' ELSE t.status END AS status,
   t.outcome, t.note, t.acknowledged_at AS "acknowledgedAt", t.completed_at AS "completedAt", t.created_at AS "createdAt"`;
+
+/** A task a one-statement write opens (`openCte`), its id chosen by the writer. */
+export interface PlannedTask {
+  id: string;
+  case_id: string;
+  instance_id: string;
+  state_id: string;
+  task_key: string;
+  title: string;
+  assignee_role: string;
+  assignee_agency_id: string | null;
+  due_at: string | null;
+  spec: TaskSpec;
+}
 
 /** Owner of `tasks`: the one place tasks are written. */
 export const TaskRepository = {
@@ -291,5 +305,26 @@ export const TaskRepository = {
         WHERE case_id = $1`,
       [caseId],
     );
+  },
+
+  /**
+   * CTE body: cancels the open tasks of the plan's instance named by `cancelTasks` ({state_id,
+   * task_key}), as `cancelOpenOfState` does one by one; RETURNING their ids.
+   */
+  cancelOfStatesCte({ plan, gate }: CteInput): string {
+    return `UPDATE tasks t SET status = 'cancelled', updated_at = now()
+              FROM jsonb_to_recordset(${plan}->'cancelTasks') AS x(state_id text, task_key text)
+             WHERE t.instance_id = (${plan}->'instance'->>'id')::uuid AND t.state_id = x.state_id AND t.task_key = x.task_key
+               AND t.status = 'open' AND ${gate}
+             RETURNING t.id`;
+  },
+
+  /** CTE body: opens the plan's `tasks` ({@link PlannedTask}). */
+  openCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO tasks (id, case_id, instance_id, state_id, task_key, title, assignee_role, assignee_agency_id, due_at, spec)
+            SELECT id, case_id, instance_id, state_id, task_key, title, assignee_role, assignee_agency_id, due_at, spec
+              FROM jsonb_to_recordset(${plan}->'tasks')
+                   AS x(id uuid, case_id uuid, instance_id uuid, state_id text, task_key text, title text, assignee_role text, assignee_agency_id uuid, due_at timestamptz, spec jsonb)
+             WHERE ${gate}`;
   },
 };

@@ -1,4 +1,4 @@
-import { many, one, single, type Db } from '../db.js';
+import { many, one, single, type CteInput, type Db } from '../db.js';
 
 export type TimerStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
 
@@ -12,6 +12,16 @@ export interface Timer {
 }
 
 /** Owner of `timers`. */
+/** A timer a one-statement write sets (`insertCte`), its id chosen by the writer. */
+export interface PlannedTimer {
+  id: string;
+  instance_id: string;
+  timer_id: string;
+  event: string;
+  fire_at: string;
+  revision: number;
+}
+
 export const TimerRepository = {
   /** The timer, locked (the caller has locked its instance first: the lock order). */
   async lock(db: Db, id: string): Promise<Timer | undefined> {
@@ -55,5 +65,21 @@ export const TimerRepository = {
             [instanceId, timerId],
           );
     return rows.map((r) => r.id);
+  },
+
+  /** CTE body: cancels the plan instance's pending timers named in `cancelTimers`; RETURNING their row ids. */
+  cancelCte({ plan, gate }: CteInput): string {
+    return `UPDATE timers SET status = 'cancelled', settled_at = now()
+             WHERE instance_id = (${plan}->'instance'->>'id')::uuid
+               AND timer_id IN (SELECT jsonb_array_elements_text(${plan}->'cancelTimers')) AND status = 'pending' AND ${gate}
+             RETURNING id`;
+  },
+
+  /** CTE body: sets the plan's `timers` ({@link PlannedTimer}). */
+  insertCte({ plan, gate }: CteInput): string {
+    return `INSERT INTO timers (id, instance_id, timer_id, event, fire_at, revision)
+            SELECT id, instance_id, timer_id, event, fire_at, revision
+              FROM jsonb_to_recordset(${plan}->'timers') AS x(id uuid, instance_id uuid, timer_id text, event text, fire_at timestamptz, revision int)
+             WHERE ${gate}`;
   },
 };
