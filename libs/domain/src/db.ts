@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SQL_STATE, sqlStateOf } from '#core';
 
@@ -19,6 +21,20 @@ export async function many<T>(db: Db, sql: string, params: unknown[] = []): Prom
     return result[0] as T[];
   }
   return result as T[];
+}
+
+/**
+ * Rows of a statement run as a named prepared statement (its name is a hash of its text) when
+ * `db` is the data source's own manager, outside any transaction: PostgreSQL parses and plans it
+ * once per connection (a generic plan after a few runs) instead of on every call — for the large
+ * statements of the hot path (a step's read and write). Inside a transaction, as {@link many}.
+ */
+export async function prepared<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
+  const pool = db.queryRunner ? undefined : (db.connection.driver as unknown as { master?: pg.Pool }).master;
+  if (!pool) return many<T>(db, sql, params);
+  const name = `convene_${createHash('sha1').update(sql).digest('base64url')}`;
+  const result = await pool.query({ name, text: sql, values: params });
+  return result.rows as T[];
 }
 
 /** First row or undefined. */

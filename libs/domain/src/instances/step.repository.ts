@@ -1,5 +1,5 @@
 import type { EngineFacts } from '#engine';
-import { one, single, type CteInput, type Db } from '../db.js';
+import { prepared, type CteInput, type Db } from '../db.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { CaseEventRepository } from '../cases/case-event.repository.js';
 import { participantsOf, type CaseParticipant, type CaseSummary, type SqlCondition } from '../cases/case.repository.js';
@@ -44,7 +44,7 @@ export const StepRepository = {
   async read(db: Db, caseId: string, instanceId: string, visible: SqlCondition = { sql: 'true', params: [] }, key?: { userId: string; key: string }): Promise<StepRead> {
     const params: unknown[] = [instanceId, caseId, ...visible.params];
     const storedColumn = key ? IdempotencyRepository.completedColumn(`$${params.push(key.userId)}`, `$${params.push(key.key)}`) : 'NULL::json';
-    const row = await one<
+    const [row] = await prepared<
       { caseVisible: boolean; stored: CompletedIdempotencyKey | null } & Partial<Instance> & {
           case: (CaseSummary & { lawfulBasis: string | null }) | null;
           participants: CaseParticipant[];
@@ -120,12 +120,12 @@ export const StepRepository = {
       ],
       ['audited', AuditRepository.insertCte(io)],
     ];
-    const row = await single<{ revision: number | null }>(
+    const [row] = await prepared<{ revision: number | null }>(
       db,
       `WITH ${ctes.map(([name, body]) => `${name} AS (${body})`).join(',\n')}
        SELECT (SELECT revision FROM cas) AS revision`,
       [JSON.stringify(plan)],
     );
-    return row.revision ?? undefined;
+    return row?.revision ?? undefined;
   },
 };
