@@ -79,13 +79,18 @@ function PathwayEditorRoute() {
   return <PathwayEditorPage key={key} pathwayKey={key} />;
 }
 
-/** Forgets every cached read when the signed-in user changes (sign-out, another user). */
+/**
+ * Forgets every cached read when the signed-in user changes (sign-out, another user). Not when the
+ * session is first found on page load: the page's reads have just started then, and clearing the
+ * cache under them would leave them waiting on queries no longer in it (a reloaded case page stayed
+ * "Loading…").
+ */
 function CacheScope({ children }: { children: ReactNode }) {
   const { user } = useSession();
   const client = useQueryClient();
   const previous = useRef(user?.id);
   useEffect(() => {
-    if (previous.current !== user?.id) client.clear();
+    if (previous.current !== undefined && previous.current !== user?.id) client.clear();
     previous.current = user?.id;
   }, [user?.id, client]);
   return <>{children}</>;

@@ -37,6 +37,12 @@ export type AllowedEvent = Schemas['AllowedEvent'];
 export type PathwayInstance = Schemas['PathwayInstance'];
 export type Participant = Schemas['CaseParticipant'];
 export type CaseDetail = Schemas['CaseDetail'];
+/** What is left of a case whose personal data was erased. */
+export type ErasedCase = Schemas['ErasedCase'];
+export type LawfulBasisEntry = Schemas['LawfulBasisEntry'];
+export type ParticipantRemoved = Schemas['ParticipantRemoved'];
+export type CaseNote = Schemas['CaseNote'];
+export type CaseNoteList = Schemas['CaseNoteList'];
 export type CaseTask = Schemas['CaseTask'];
 export type Task = Schemas['Task'];
 export type TaskList = Schemas['TaskList'];

@@ -1,21 +1,26 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import type { CaseDetail, Page, Reminder, TimelineItem } from '../api/types';
+import type { CaseDetail, ErasedCase, Page, Reminder, TimelineItem } from '../api/types';
 import { ErrorMessage, SuccessMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
-import { useAgencies } from '../agencies';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 import { useApi, useInvalidate } from '../api/queries';
 import { Tabs } from '../components/tabs';
 import { useSearchParams } from '../router';
+import { CaseHeader } from './case-header';
 import { ConferencesSection } from './conferences-section';
+import { ErasedCasePage } from './erased-case';
+import { NotesSection } from './notes-section';
 import { ParticipantsSection } from './participants-section';
 import { PathwayPanel } from './pathway-panel';
 import { usePathwayOptions } from './pathway-options';
 import { TasksSection } from './tasks-section';
 import { RemindersSection, TimelineSection } from './timeline-section';
+
+/** An erased case answers its reference and when it was erased, nothing else. */
+const isErased = (c: CaseDetail | ErasedCase): c is ErasedCase => c.status === 'erased';
 
 const optional = <T,>(load: Promise<Page<T>>): Promise<T[]> => load.then((p) => p.items ?? []).catch(() => []);
 
@@ -57,21 +62,20 @@ function StartPathwayForm({ caseId, running, onDone }: { caseId: string; running
   );
 }
 
-const TABS = ['tasks', 'conferences', 'agencies', 'timeline', 'reminders'] as const;
+const TABS = ['tasks', 'conferences', 'notes', 'agencies', 'timeline', 'reminders'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The case as it is worked: who and what (header), where each pathway stands and what can happen next, then tabs. */
 export function CasePage({ id }: { id: string }) {
-  const { t, tx, date } = useI18n();
+  const { t } = useI18n();
   const { hasRole } = useSession();
-  const agencies = useAgencies();
   const invalidate = useInvalidate();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'tasks';
   const [message, setMessage] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const path = `/api/cases/${encodeURIComponent(id)}`;
-  const detail = useApi(['case', id], () => api.get<CaseDetail>(path));
+  const detail = useApi(['case', id], () => api.get<CaseDetail | ErasedCase>(path));
   const timeline = useApi(['case', id, 'timeline'], () => optional(api.get<Page<TimelineItem>>(`${path}/timeline?limit=1000`)), { enabled: tab === 'timeline' });
   const reminders = useApi(['case', id, 'reminders'], () => optional(api.get<Page<Reminder>>(`${path}/reminders`)), { enabled: tab === 'reminders' });
 
@@ -95,62 +99,13 @@ export function CasePage({ id }: { id: string }) {
       </>
     );
   }
-  if ((c.status as string) === 'erased' || !c.subject) {
-    const erasedAt = (c as { erasedAt?: string }).erasedAt;
-    return (
-      <>
-        <PageHeading title={c.reference}>{c.reference}</PageHeading>
-        <p className="message message-warning">{t('case.erased', { date: date(erasedAt) })}</p>
-      </>
-    );
-  }
+  if (isErased(c)) return <ErasedCasePage erased={c} />;
   const tasks = c.tasks ?? [];
-  const keyDates = Object.entries(c.keyDates ?? {}).filter(([, v]) => v);
   const upcoming = (c.conferences ?? []).filter((f) => f.status === 'scheduled').length;
-  const basis = c.lawfulBasis?.basis ?? null;
 
   return (
     <>
-      <header className="case-header card" aria-label={t('case.header')}>
-        <div className="page-title">
-          <PageHeading title={`${c.reference} · ${c.subject.name}`}>
-            {c.reference} <span className="muted">· {c.subject.name}</span>
-          </PageHeading>
-          <span className={`tag status status-${c.status}`}>{tx('status', c.status)}</span>
-        </div>
-        <dl className="facts">
-          <div>
-            <dt>{t('case.subject')}</dt>
-            <dd>
-              {c.subject.name}
-              {c.subject.dateOfBirth ? <span className="muted"> · {date(c.subject.dateOfBirth)}</span> : null}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('case.leadAgency')}</dt>
-            <dd>{agencies.name(c.leadAgencyId)}</dd>
-          </div>
-          <div>
-            <dt>{t('case.opened')}</dt>
-            <dd>{date(c.createdAt)}</dd>
-          </div>
-          <div>
-            <dt>{t('case.lawfulBasis')}</dt>
-            <dd>{basis ? tx('field.basis', basis) : t('case.noLawfulBasis')}</dd>
-          </div>
-          {keyDates.map(([name, value]) => (
-            <div key={name}>
-              <dt title={name}>{tx('case.keyDate', name)}</dt>
-              <dd>{date(value)}</dd>
-            </div>
-          ))}
-        </dl>
-        {basis === 'none' ? (
-          <p className="message message-warning" role="note">
-            {t('case.noBasisWarning')}
-          </p>
-        ) : null}
-      </header>
+      <CaseHeader detail={c} onChanged={changed} />
       <SuccessMessage text={message} />
       {conflict ? (
         <p className="message message-warning" role="alert">
@@ -174,6 +129,7 @@ export function CasePage({ id }: { id: string }) {
         tabs={[
           { id: 'tasks', label: t('case.tab.tasks'), count: tasks.length },
           { id: 'conferences', label: t('case.tab.conferences'), count: upcoming },
+          { id: 'notes', label: t('case.tab.notes') },
           { id: 'agencies', label: t('case.tab.agencies'), count: c.participants.length },
           { id: 'timeline', label: t('case.tab.timeline') },
           { id: 'reminders', label: t('case.tab.reminders') },
@@ -181,6 +137,7 @@ export function CasePage({ id }: { id: string }) {
       >
         {tab === 'tasks' ? <TasksSection tasks={tasks} onChanged={changed} /> : null}
         {tab === 'conferences' ? <ConferencesSection detail={c} onChanged={changed} /> : null}
+        {tab === 'notes' ? <NotesSection detail={c} onChanged={changed} /> : null}
         {tab === 'agencies' ? <ParticipantsSection detail={c} onChanged={changed} /> : null}
         {tab === 'timeline' ? timeline.data ? <TimelineSection items={timeline.data} /> : <p>{t('app.loading')}</p> : null}
         {tab === 'reminders' ? reminders.data ? <RemindersSection items={reminders.data} /> : <p>{t('app.loading')}</p> : null}

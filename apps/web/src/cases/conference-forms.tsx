@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api, getToken } from '../api/client';
+import { api, getToken, newIdempotencyKey } from '../api/client';
 import type { ConferenceView as Conference, Participant } from '../api/types';
 import { useAgencies } from '../agencies';
 import { ErrorMessage } from '../components/error-message';
@@ -104,6 +104,30 @@ export function MoveConferenceForm({ conference, onDone }: { conference: Confere
         </Field>
         <button type="submit" disabled={busy}>
           {t('conf.move')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Cancels a scheduled conference: its reminders go, invitees are told, the calendar file says CANCEL. */
+export function CancelConferenceForm({ conference, onDone }: { conference: Conference; onDone: (message: string) => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  // A retried click cancels once.
+  const [key] = useState(newIdempotencyKey);
+  const { busy, error, submit } = useSubmit(async () => {
+    await api.post(`/api/conferences/${conference.id}/cancel`, reason.trim() ? { reason: reason.trim() } : {}, { 'Idempotency-Key': key });
+    onDone(t('conf.cancelled'));
+  });
+  return (
+    <form onSubmit={(e) => void submit(e)} className="stack">
+      <p className="hint">{t('conf.cancelHint')}</p>
+      <ErrorMessage error={error} />
+      <div className="row">
+        <Field label={t('conf.cancelReason')}>{(id) => <input id={id} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}</Field>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('conf.cancelConfirm')}
         </button>
       </div>
     </form>

@@ -4,10 +4,10 @@ import { useAgencies } from '../agencies';
 import { ErrorMessage } from '../components/error-message';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
-import { AttendanceForm, MinutesForm, MoveConferenceForm, ScheduleConferenceForm, downloadInvite } from './conference-forms';
+import { AttendanceForm, CancelConferenceForm, MinutesForm, MoveConferenceForm, ScheduleConferenceForm, downloadInvite } from './conference-forms';
 
 function ConferenceCard({ conference, detail, onChanged }: { conference: Conference; detail: CaseDetail; onChanged: (m: string) => void }) {
-  const { t, dateTime } = useI18n();
+  const { t, tx, dateTime } = useI18n();
   const { hasRole } = useSession();
   const agencies = useAgencies();
   const [error, setError] = useState<unknown>(null);
@@ -15,7 +15,9 @@ function ConferenceCard({ conference, detail, onChanged }: { conference: Confere
   const manager = hasRole('case_manager');
   return (
     <article className="conference" aria-label={t('conf.at', { when: dateTime(conference.scheduledAt) })}>
-      <h3>{t('conf.at', { when: dateTime(conference.scheduledAt) })}</h3>
+      <h3>
+        {t('conf.at', { when: dateTime(conference.scheduledAt) })} <span className={`tag status status-${conference.status}`}>{tx('status', conference.status)}</span>
+      </h3>
       <dl className="facts">
         {conference.location ? (
           <div>
@@ -53,7 +55,7 @@ function ConferenceCard({ conference, detail, onChanged }: { conference: Confere
           ) : null}
         </div>
       ) : null}
-      {manager ? (
+      {manager && conference.status !== 'cancelled' ? (
         <>
           <details>
             <summary>{t('conf.move')}</summary>
@@ -67,6 +69,12 @@ function ConferenceCard({ conference, detail, onChanged }: { conference: Confere
             <summary>{t('conf.minutes')}</summary>
             <MinutesForm conference={conference} agencyIds={agencyIds} onDone={onChanged} />
           </details>
+          {conference.status === 'scheduled' ? (
+            <details>
+              <summary>{t('conf.cancel')}</summary>
+              <CancelConferenceForm conference={conference} onDone={onChanged} />
+            </details>
+          ) : null}
         </>
       ) : null}
     </article>

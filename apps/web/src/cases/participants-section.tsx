@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client';
-import type { CaseDetail } from '../api/types';
+import { api, request } from '../api/client';
+import type { CaseDetail, ParticipantRemoved } from '../api/types';
 import { useAgencies } from '../agencies';
 import { ErrorMessage } from '../components/error-message';
 import { Field } from '../components/field';
@@ -16,6 +16,9 @@ export function ParticipantsSection({ detail, onChanged }: { detail: CaseDetail;
   const [role, setRole] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [removeError, setRemoveError] = useState<unknown>(null);
+  const manager = hasRole('case_manager');
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -33,18 +36,59 @@ export function ParticipantsSection({ detail, onChanged }: { detail: CaseDetail;
     }
   };
 
+  /** Takes the agency off the case: it loses access; its open tasks go to another agency in the role, or are cancelled. */
+  const remove = async (agencyId: string, name: string) => {
+    setBusy(true);
+    setRemoveError(null);
+    try {
+      const result = await request<ParticipantRemoved>('DELETE', `/api/cases/${detail.id}/participants/${agencyId}`);
+      setRemoving(null);
+      onChanged(t('case.participantRemoved', { agency: name, reassigned: result.reassigned, cancelled: result.cancelled }));
+    } catch (err) {
+      setRemoveError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // An agency may play several roles: it is listed once, with its roles, and removed as a whole.
+  const byAgency = new Map<string, { name: string; roles: string[] }>();
+  for (const p of detail.participants) {
+    const entry = byAgency.get(p.agencyId) ?? { name: p.agencyName ?? agencies.name(p.agencyId), roles: [] };
+    entry.roles.push(p.role);
+    byAgency.set(p.agencyId, entry);
+  }
+
   return (
     <section className="card" aria-labelledby="participants-h">
       <h2 id="participants-h">{t('case.participants')}</h2>
       <ul className="plain participants">
-        {detail.participants.map((p, i) => (
-          <li key={`${p.agencyId}:${p.role}:${i}`}>
-            <strong>{p.agencyName ?? agencies.name(p.agencyId)}</strong> — {p.role}
-            {p.agencyId === detail.leadAgencyId ? <span className="tag">{t('case.lead')}</span> : null}
+        {[...byAgency.entries()].map(([agencyId, { name, roles }]) => (
+          <li key={agencyId}>
+            <strong>{name}</strong> — {roles.join(', ')}
+            {agencyId === detail.leadAgencyId ? <span className="tag">{t('case.lead')}</span> : null}
+            {manager && agencyId !== detail.leadAgencyId ? (
+              removing === agencyId ? (
+                <span className="confirm" role="group" aria-label={t('case.removeParticipant', { agency: name })}>
+                  <span>{t('case.removeConfirm', { agency: name })}</span>
+                  <button type="button" className="primary" disabled={busy} onClick={() => void remove(agencyId, name)}>
+                    {t('case.removeParticipant', { agency: name })}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setRemoving(null)}>
+                    {t('app.cancel')}
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="link-button" onClick={() => setRemoving(agencyId)}>
+                  {t('case.remove')}
+                  <span className="visually-hidden"> {name}</span>
+                </button>
+              )
+            ) : null}
           </li>
         ))}
       </ul>
-      {hasRole('case_manager') ? (
+      <ErrorMessage error={removeError} />
+      {manager ? (
         <form onSubmit={(e) => void add(e)} className="stack">
           <h3>{t('case.addParticipant')}</h3>
           <ErrorMessage error={error} />
