@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -76,7 +77,9 @@ export class DomainModule {
     return {
       module: DomainModule,
       global: true,
-      imports: [JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
+      // A KeyObject, made once: given the string, jsonwebtoken first tries (and fails) to parse it as a
+      // public key on every verify, a few percent of a request's CPU.
+      imports: [JwtModule.register({ secret: config.jwtSecret ? createSecretKey(Buffer.from(config.jwtSecret)) : undefined, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
       providers: [...SERVICES, outboxBacklog],
       exports: [...SERVICES, OUTBOX_BACKLOG],
     };
