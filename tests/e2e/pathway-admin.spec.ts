@@ -50,6 +50,15 @@ describe('pathway administration: validation, diagrams, files and retirement', (
     expect(diagram.body.mermaid).toMatch(/^stateDiagram-v2/);
     const version = await t.request('GET', `/api/pathways/${key}/versions/1`, { token: admin });
     for (const state of Object.keys(version.body.definition.machine.states)) expect(diagram.body.mermaid).toContain(state);
+    // The SVG prints each top-level state's title; its id is only in the box's tooltip.
+    const svg = diagram.body.svg as string;
+    const printed = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const states = version.body.definition.machine.states as Record<string, { meta?: { title?: string } }>;
+    for (const [id, state] of Object.entries(states)) {
+      if (state.meta?.title) expect(printed).toContain(state.meta.title.replace(/&/g, '&amp;'));
+      if (state.meta?.title && state.meta.title !== id) expect(printed).not.toContain(id);
+      expect(svg).toContain(`data-state="${id}"`);
+    }
   }, 30_000);
 
   it('exports a version as a file that imports back to the same definition', async () => {

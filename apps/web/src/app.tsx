@@ -1,30 +1,39 @@
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter, Outlet, RouterProvider, useParams } from 'react-router';
-import { AgenciesPage } from './admin/agencies-page';
-import { AuditPage } from './admin/audit-page';
-import { PathwayEditorPage } from './admin/pathway-editor-page';
-import { PathwaysPage } from './admin/pathways-page';
-import { UsersPage } from './admin/users-page';
 import { AgenciesProvider } from './agencies';
 import { createQueryClient } from './api/queries';
 import type { Role } from './api/types';
-import { CaseListPage } from './cases/case-list-page';
-import { CasePage } from './cases/case-page';
-import { NewCasePage } from './cases/new-case-page';
 import { PageHeading } from './components/page-heading';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { Layout } from './layout';
-import { LoginPage } from './pages/login-page';
-import { LoginCompletePage } from './pages/login-complete-page';
-import { ChangePasswordPage, ResetPasswordPage } from './pages/password-pages';
 import { Link, Navigate, registerRouter, useLocation } from './router';
 import { SessionProvider, homeFor, useSession } from './session';
-import { InboxPage } from './tasks/inbox-page';
-import { NotificationsPage } from './tasks/notifications-page';
 
-// The charts library is only needed on the dashboard: it loads with it.
-const DashboardPage = lazy(() => import('./dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+/**
+ * Route-level code splitting: each page is its own chunk, fetched the first time it is opened, so the
+ * main chunk holds only the shell (React, the router, the query cache, i18next, the layout). The
+ * charts library comes with the dashboard's chunk, the definition editor with the pathway editor's.
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
+}
+const DashboardPage = page(() => import('./dashboard/dashboard-page'), 'DashboardPage');
+const AgenciesPage = page(() => import('./admin/agencies-page'), 'AgenciesPage');
+const AuditPage = page(() => import('./admin/audit-page'), 'AuditPage');
+const PathwaysPage = page(() => import('./admin/pathways-page'), 'PathwaysPage');
+const UsersPage = page(() => import('./admin/users-page'), 'UsersPage');
+const CaseListPage = page(() => import('./cases/case-list-page'), 'CaseListPage');
+const NewCasePage = page(() => import('./cases/new-case-page'), 'NewCasePage');
+const LoginPage = page(() => import('./pages/login-page'), 'LoginPage');
+const LoginCompletePage = page(() => import('./pages/login-complete-page'), 'LoginCompletePage');
+const ChangePasswordPage = page(() => import('./pages/password-pages'), 'ChangePasswordPage');
+const ResetPasswordPage = page(() => import('./pages/password-pages'), 'ResetPasswordPage');
+const InboxPage = page(() => import('./tasks/inbox-page'), 'InboxPage');
+const NotificationsPage = page(() => import('./tasks/notifications-page'), 'NotificationsPage');
+// These two take props.
+const CasePage = lazy(() => import('./cases/case-page').then((m) => ({ default: m.CasePage })));
+const PathwayEditorPage = lazy(() => import('./admin/pathway-editor-page').then((m) => ({ default: m.PathwayEditorPage })));
 
 function NotFound() {
   const { t } = useI18n();
@@ -102,7 +111,9 @@ function Root() {
       <CacheScope>
         <AgenciesProvider>
           <Layout>
-            <Outlet />
+            <Suspense fallback={<Loading />}>
+              <Outlet />
+            </Suspense>
           </Layout>
         </AgenciesProvider>
       </CacheScope>
@@ -121,7 +132,7 @@ const router = createBrowserRouter([
       // Reached from outside (single sign-on, an emailed link), signed in or not.
       { path: '/login/complete', element: <LoginCompletePage /> },
       { path: '/reset-password', element: <ResetPasswordPage /> },
-      { path: '/dashboard', element: <Private roles={['case_manager']}><Suspense fallback={<Loading />}><DashboardPage /></Suspense></Private> },
+      { path: '/dashboard', element: <Private roles={['case_manager']}><DashboardPage /></Private> },
       { path: '/cases', element: <Private roles={everyone}><CaseListPage /></Private> },
       { path: '/cases/new', element: <Private roles={['case_manager']}><NewCasePage /></Private> },
       { path: '/cases/:id', element: <Private><CaseRoute /></Private> },

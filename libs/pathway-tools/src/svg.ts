@@ -125,7 +125,8 @@ function buildGraph(tree: StateTree) {
       g.setNode(s.id, { kind: 'cluster', stateId: s.id, lines: [label], width: 0, height: 0 });
     } else {
       const count = s.tasks.length;
-      const lines = [s.type === 'history' ? 'H' : (s.title ?? s.key), s.id];
+      // The title is printed; the id only in the box's tooltip (<title>), for those who edit the definition.
+      const lines = [s.type === 'history' ? 'H' : (s.title ?? s.key)];
       if (count > 0) lines.push(count === 1 ? '1 task' : `${count} tasks`);
       const width = Math.max(110, ...lines.map(textWidth)) + 28;
       g.setNode(s.id, { kind: 'state', stateId: s.id, lines, width, height: lines.length * LINE_H + 20, final: s.type === 'final' });
@@ -211,7 +212,8 @@ function multiline(lines: string[], x: number, top: number, highlighted: boolean
 }
 
 /**
- * Draws a pathway as a standalone SVG document: states as rounded boxes (title, id, task count),
+ * Draws a pathway as a standalone SVG document: states as rounded boxes (title and task count; the
+ * state id in the box's tooltip),
  * final states with a double border, compound and parallel states as labelled clusters, edges
  * labelled with their event and guard. The same definition always gives the same bytes.
  *
@@ -301,7 +303,7 @@ export function renderSvg(def: PathwayDefinition, opts: RenderSvgOptions = {}): 
   }
 
   const heading = `${def.title} (${def.key})`;
-  const current = [...highlight].filter((id) => tree.byId.has(id));
+  const current = [...highlight].filter((id) => tree.byId.has(id)).map((id) => tree.byId.get(id)!.title ?? id);
   const desc =
     `${tree.states.length} states, ${edges.length - startEdges} transitions drawn.` +
     (current.length > 0 ? ` Current: ${current.join(', ')}.` : '');

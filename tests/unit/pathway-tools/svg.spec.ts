@@ -64,7 +64,16 @@ describe('renderSvg', () => {
     const svg = renderSvg(referralV1(), { highlight: ['screening.intake'] });
     expect(plain).not.toContain('class="current"');
     expect(svg).toMatch(/<g class="current" data-state="screening.intake">/);
-    expect(svg).toContain('Current: screening.intake.');
+    expect(svg).toContain('Current: Intake.');
+  });
+
+  it("prints each state's title, never its id; the id is in the state's tooltip", () => {
+    const svg = renderSvg(referralV2());
+    const printed = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const intake = /<g[^>]*data-state="screening.intake"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+    expect(intake).toMatch(/<title>Intake \(screening\.intake\)/);
+    expect(intake).toContain('>Intake<');
+    for (const id of ['screening.intake', 'screening.triage', 'planning.draft', 'closed']) expect(printed).not.toContain(id);
   });
 
   it('escapes text so titles with markup characters stay well-formed', () => {

@@ -9,6 +9,28 @@ import { useI18n } from '../i18n/i18n';
 // The server's list (pure, no imports), so the form offers exactly the kinds the API accepts.
 import { AGENCY_KINDS } from '../../../../libs/domain/src/identity/agency-kinds';
 
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+type Day = (typeof DAYS)[number];
+/** The form's view of `deliveryHours`: null (office hours), "always", or days and local hours. */
+interface HoursForm {
+  mode: 'default' | 'always' | 'custom';
+  days: Day[];
+  from: string;
+  to: string;
+}
+
+function hoursForm(hours: Agency['deliveryHours']): HoursForm {
+  if (hours === 'always') return { mode: 'always', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' };
+  if (hours && typeof hours === 'object') return { mode: 'custom', days: [...hours.days], from: hours.from, to: hours.to };
+  return { mode: 'default', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' };
+}
+
+function hoursBody(form: HoursForm): Agency['deliveryHours'] {
+  if (form.mode === 'default') return null;
+  if (form.mode === 'always') return 'always';
+  return { days: DAYS.filter((d) => form.days.includes(d)), from: form.from, to: form.to };
+}
+
 const EMPTY = { name: '', kind: 'local_authority', email: '', webhookUrl: '', webhookSecret: '', locale: '', timezone: '' };
 
 export function AgenciesPage() {
@@ -19,7 +41,15 @@ export function AgenciesPage() {
   const [message, setMessage] = useState<string | null>(null);
   const set = (patch: Partial<typeof EMPTY>) => setForm((f) => ({ ...f, ...patch }));
 
-  const [editing, setEditing] = useState<{ id: string; name: string; email: string; webhookUrl: string; webhookSecret: string; locale: string; timezone: string; country: string } | null>(null);
+  const [editing, setEditing] = useState<{ id: string; name: string; email: string; webhookUrl: string; webhookSecret: string; locale: string; timezone: string; country: string; hours: HoursForm } | null>(null);
+  const setHours = (patch: Partial<HoursForm>) => setEditing((e) => (e ? { ...e, hours: { ...e.hours, ...patch } } : e));
+  const describeHours = (hours: Agency['deliveryHours']) => {
+    if (hours === 'always') return t('admin.delivery.always');
+    if (hours && typeof hours === 'object') {
+      return t('admin.delivery.summary', { days: hours.days.map((d) => t(`day.${d}`)).join(', '), from: hours.from, to: hours.to });
+    }
+    return t('admin.delivery.default');
+  };
 
   const change = async (a: Agency, body: Record<string, unknown>, name: string) => {
     setError(null);
@@ -47,6 +77,7 @@ export function AgenciesPage() {
       ...(editing.country.trim() ? { country: editing.country.trim().toUpperCase() } : {}),
       // Empty keeps the current secret; a new one rotates it (both sign for 24 hours).
       ...(editing.webhookSecret ? { webhookSecret: editing.webhookSecret } : {}),
+      deliveryHours: hoursBody(editing.hours),
     };
     if (await change(a, body, editing.name)) setEditing(null);
   };
@@ -83,6 +114,7 @@ export function AgenciesPage() {
                     <th scope="col">{t('admin.kind')}</th>
                     <th scope="col">{t('admin.email')}</th>
                     <th scope="col">{t('admin.webhookUrl')}</th>
+                    <th scope="col">{t('admin.deliveryHours')}</th>
                     <th scope="col">{t('admin.status')}</th>
                     <th scope="col">{t('admin.actions')}</th>
                   </tr>
@@ -97,13 +129,14 @@ export function AgenciesPage() {
                         {a.webhookUrl ?? '—'}
                         {a.webhookSecretChangedAt ? <div className="hint">{t('admin.secretRotated', { when: new Date(a.webhookSecretChangedAt).toLocaleString() })}</div> : null}
                       </td>
+                      <td>{describeHours(a.deliveryHours)}</td>
                       <td>{a.active === false ? t('admin.inactive') : t('admin.active')}</td>
                       <td className="actions">
                         <button
                           type="button"
                           className="link-button"
                           onClick={() =>
-                            setEditing({ id: a.id, name: a.name, email: a.email ?? '', webhookUrl: a.webhookUrl ?? '', webhookSecret: '', locale: a.locale ?? '', timezone: a.timezone ?? '', country: a.country ?? '' })
+                            setEditing({ id: a.id, name: a.name, email: a.email ?? '', webhookUrl: a.webhookUrl ?? '', webhookSecret: '', locale: a.locale ?? '', timezone: a.timezone ?? '', country: a.country ?? '', hours: hoursForm(a.deliveryHours) })
                           }
                         >
                           {t('admin.edit', { name: a.name })}
@@ -143,6 +176,41 @@ export function AgenciesPage() {
               <Field label={t('admin.country')}>
                 {(id) => <input id={id} maxLength={2} value={editing.country} onChange={(e) => setEditing({ ...editing, country: e.target.value })} />}
               </Field>
+              <fieldset className="stack">
+                <legend>{t('admin.deliveryHours')}</legend>
+                {(['default', 'always', 'custom'] as const).map((mode) => (
+                  <label key={mode} className="choice">
+                    <input type="radio" name="delivery-mode" value={mode} checked={editing.hours.mode === mode} onChange={() => setHours({ mode })} /> {t(`admin.delivery.${mode}`)}
+                  </label>
+                ))}
+                {editing.hours.mode === 'custom' ? (
+                  <>
+                    <fieldset>
+                      <legend>{t('admin.delivery.days')}</legend>
+                      <div className="row">
+                        {DAYS.map((d) => (
+                          <label key={d} className="choice">
+                            <input
+                              type="checkbox"
+                              checked={editing.hours.days.includes(d)}
+                              onChange={(e) => setHours({ days: e.target.checked ? [...editing.hours.days, d] : editing.hours.days.filter((x) => x !== d) })}
+                            />{' '}
+                            {t(`day.${d}`)}
+                          </label>
+                        ))}
+                      </div>
+                    </fieldset>
+                    <div className="row">
+                      <Field label={t('admin.delivery.from')}>
+                        {(id) => <input id={id} type="time" required value={editing.hours.from} onChange={(e) => setHours({ from: e.target.value })} />}
+                      </Field>
+                      <Field label={t('admin.delivery.to')}>
+                        {(id) => <input id={id} type="time" required value={editing.hours.to} onChange={(e) => setHours({ to: e.target.value })} />}
+                      </Field>
+                    </div>
+                  </>
+                ) : null}
+              </fieldset>
               <div>
                 <button type="submit" className="primary">
                   {t('app.save')}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { ApiError, api } from '../api/client';
 import type { Diagram as DiagramData, PathwayDetail, PathwayDiff, PathwayVersion } from '../api/types';
 import { Diagram } from '../components/diagram';
 import { ErrorMessage, SuccessMessage } from '../components/error-message';
@@ -43,6 +43,8 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
   const [svg, setSvg] = useState<string | null>(null);
   const [diff, setDiff] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
+  // Retiring: which version is being confirmed, and whether with force (after the published version's 409).
+  const [retiring, setRetiring] = useState<{ version: number; force: boolean } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -97,6 +99,38 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
       setConfirming(null);
       setMessage(t('pathways.publishedOk', { version }));
       await detail.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const retire = async (version: number, force: boolean) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.post(`/api/pathways/${encodeURIComponent(pathwayKey)}/versions/${version}/retire`, force ? { force: true } : {});
+      setRetiring(null);
+      setMessage(t('pathways.retiredOk', { version }));
+      await detail.reload();
+    } catch (e) {
+      setError(e);
+      // The published version: the API says why (409); the administrator may still retire it, with force.
+      setRetiring(e instanceof ApiError && e.status === 409 && !force ? { version, force: true } : null);
+    }
+  };
+
+  const exportVersion = async (version: number) => {
+    setError(null);
+    try {
+      const file = await api.get<unknown>(`/api/pathways/${encodeURIComponent(pathwayKey)}/versions/${version}/export`);
+      const url = URL.createObjectURL(new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${pathwayKey}.json`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) {
       setError(e);
     }
@@ -173,6 +207,26 @@ export function PathwayEditorPage({ pathwayKey }: { pathwayKey: string }) {
                         ) : (
                           <button type="button" onClick={() => setConfirming(v.version)}>
                             {t('pathways.publish')} <span className="visually-hidden">{t('pathways.version')} {v.version}</span>
+                          </button>
+                        )
+                      ) : null}
+                      <button type="button" onClick={() => void exportVersion(v.version)}>
+                        {t('pathways.export')} <span className="visually-hidden">{t('pathways.version')} {v.version}</span>
+                      </button>
+                      {v.status !== 'retired' ? (
+                        retiring?.version === v.version ? (
+                          <span className="confirm" role="group" aria-label={t('pathways.retire')}>
+                            <span>{retiring.force ? t('pathways.retireForceConfirm', { version: v.version }) : t('pathways.retireConfirm', { version: v.version })}</span>
+                            <button type="button" className="primary" onClick={() => void retire(v.version, retiring.force)}>
+                              {retiring.force ? t('pathways.retireForce', { version: v.version }) : `${t('pathways.retire')} ${v.version}`}
+                            </button>
+                            <button type="button" className="secondary" onClick={() => setRetiring(null)}>
+                              {t('app.cancel')}
+                            </button>
+                          </span>
+                        ) : (
+                          <button type="button" onClick={() => setRetiring({ version: v.version, force: false })}>
+                            {t('pathways.retire')} <span className="visually-hidden">{t('pathways.version')} {v.version}</span>
                           </button>
                         )
                       ) : null}

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/error-message';
 import { Field } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { describeState } from '../components/diagram';
+import { useStateTitles } from '../components/state-titles';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
@@ -35,6 +36,9 @@ export function CaseListPage() {
   const page = (to: number) => navigate(`/cases${query({ status, pathway, state, overdue, q, offset: to })}`);
 
   const items = cases.data?.items ?? [];
+  // Steps by title (ids on hover): each pathway version's titles, read once and cached.
+  const stepTitle = useStateTitles(items.flatMap((c) => (c.pathways ?? []).map((p) => ({ key: p.key, version: p.version }))));
+  const pathwayTitle = (key: string) => pathways.find((p) => p.key === key)?.title ?? key;
   const total = cases.data?.total ?? items.length;
   // Beyond 1,000 matches the API stops counting (totalCapped): show "1000+" and keep paging open.
   const capped = cases.data?.totalCapped === true;
@@ -124,7 +128,8 @@ export function CaseListPage() {
                         <ul className="plain">
                           {(c.pathways ?? []).map((p, i) => (
                             <li key={i}>
-                              <span className="pathway-key">{p.key}</span>: {describeState(p.state)}
+                              <span className="pathway-key" title={`${p.key} v${p.version}`}>{pathwayTitle(p.key)}</span>:{' '}
+                              <span title={describeState(p.state)}>{stepTitle(p.key, p.version, p.state)}</span>
                               {p.status !== 'active' ? ` (${tx('status', p.status)})` : ''}
                             </li>
                           ))}

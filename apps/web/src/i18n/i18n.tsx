@@ -1,9 +1,27 @@
 import i18next, { type i18n as I18nInstance } from 'i18next';
-import { useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { I18nextProvider, initReactI18next, useTranslation } from 'react-i18next';
-import { isLocale, LOCALES, messages, type Locale, type MessageKey } from './resources';
+import { en, type MessageKey } from './resources/en';
+import { isLocale, LOCALES, type Locale } from './resources/locales';
 
-export { LOCALES, type Locale } from './resources';
+export { LOCALES, type Locale } from './resources/locales';
+
+// English is in the first load (and the fallback); every other language is its own chunk, loaded when chosen.
+const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<Record<MessageKey, string>>> = {
+  nl: () => import('./resources/nl').then((m) => m.nl),
+  fr: () => import('./resources/fr').then((m) => m.fr),
+  es: () => import('./resources/es').then((m) => m.es),
+  de: () => import('./resources/de').then((m) => m.de),
+  sv: () => import('./resources/sv').then((m) => m.sv),
+};
+
+/** Loads a language's strings into the instance (once), then switches to it. */
+export async function switchLocale(instance: I18nInstance, locale: Locale): Promise<void> {
+  if (locale !== 'en' && !instance.hasResourceBundle(locale, 'translation')) {
+    instance.addResourceBundle(locale, 'translation', await LOADERS[locale]());
+  }
+  await instance.changeLanguage(locale);
+}
 
 const STORAGE_KEY = 'convene.locale';
 
@@ -49,7 +67,7 @@ export function createI18n(lng: Locale = detectLocale()): I18nInstance {
     lng,
     fallbackLng: 'en',
     supportedLngs: LOCALES.map((l) => l.code),
-    resources: Object.fromEntries(Object.entries(messages).map(([code, dict]) => [code, { translation: dict }])),
+    resources: { en: { translation: en } },
     keySeparator: false,
     nsSeparator: false,
     interpolation: { escapeValue: false, prefix: '{', suffix: '}' },
@@ -59,10 +77,21 @@ export function createI18n(lng: Locale = detectLocale()): I18nInstance {
   return instance;
 }
 
-const appI18n = createI18n();
+const startLocale = detectLocale();
+const appI18n = createI18n(startLocale);
+// The first paint waits for the user's language (one small chunk) rather than flashing English.
+const appReady: Promise<void> = switchLocale(appI18n, startLocale).catch(() => undefined);
+let appLoaded = startLocale === 'en';
+void appReady.then(() => {
+  appLoaded = true;
+});
 
 export function I18nProvider({ children, instance = appI18n }: { children: ReactNode; instance?: I18nInstance }) {
-  return <I18nextProvider i18n={instance}>{children}</I18nextProvider>;
+  const [ready, setReady] = useState(instance !== appI18n || appLoaded);
+  useEffect(() => {
+    if (!ready) void appReady.then(() => setReady(true));
+  }, [ready]);
+  return ready ? <I18nextProvider i18n={instance}>{children}</I18nextProvider> : null;
 }
 
 export function useI18n(): I18n {
@@ -74,7 +103,7 @@ export function useI18n(): I18n {
   const setLocale = useCallback(
     (next: Locale) => {
       localStorage.setItem(STORAGE_KEY, next);
-      void i18n.changeLanguage(next);
+      void switchLocale(i18n, next);
     },
     [i18n],
   );

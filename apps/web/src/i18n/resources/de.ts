@@ -507,6 +507,9 @@ export const de: Record<MessageKey, string> = {
   'pathways.importFile': 'Ablaufdatei (JSON)',
   'pathways.importSubmit': 'Als Entwurf importieren',
   'pathways.imported': '{key} als Entwurf Version {version} importiert.',
+  'pathways.retireForce': 'Version {version} trotzdem außer Betrieb nehmen',
+  'pathways.retireForceConfirm': 'Version {version} ist die veröffentlichte: danach kann kein neuer Fall diesen Ablauf beginnen, bis eine andere Version veröffentlicht ist.',
+  'pathways.importHint': 'Eine aus Convene exportierte Datei oder eine Definition aus workflows/. Sie wird eine neue Entwurfsversion; nichts wird veröffentlicht.',
 
   'admin.deliveryHours': 'Zustellzeiten',
   'admin.delivery.default': 'Bürozeiten (Montag bis Freitag, 08:00–18:00)',
@@ -514,6 +517,8 @@ export const de: Record<MessageKey, string> = {
   'admin.delivery.custom': 'Diese Tage und Zeiten',
   'admin.delivery.from': 'Von',
   'admin.delivery.to': 'Bis',
+  'admin.delivery.days': 'Tage',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'Montag',
   'day.tue': 'Dienstag',
   'day.wed': 'Mittwoch',

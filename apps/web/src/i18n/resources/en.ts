@@ -506,6 +506,9 @@ export const en = {
   'pathways.importFile': 'Pathway file (JSON)',
   'pathways.importSubmit': 'Import as draft',
   'pathways.imported': 'Imported {key} as draft version {version}.',
+  'pathways.retireForce': 'Retire version {version} anyway',
+  'pathways.retireForceConfirm': 'Version {version} is the published one: once it is retired, no new case can start on this pathway until another version is published.',
+  'pathways.importHint': 'A file exported from Convene or a workflows/ definition. It becomes a new draft version; nothing is published.',
 
   'admin.deliveryHours': 'Delivery hours',
   'admin.delivery.default': 'Office hours (Monday to Friday, 08:00–18:00)',
@@ -513,6 +516,8 @@ export const en = {
   'admin.delivery.custom': 'These days and hours',
   'admin.delivery.from': 'From',
   'admin.delivery.to': 'Until',
+  'admin.delivery.days': 'Days',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'Monday',
   'day.tue': 'Tuesday',
   'day.wed': 'Wednesday',

@@ -507,6 +507,9 @@ export const es: Record<MessageKey, string> = {
   'pathways.importFile': 'Archivo de itinerario (JSON)',
   'pathways.importSubmit': 'Importar como borrador',
   'pathways.imported': '{key} importado como borrador versión {version}.',
+  'pathways.retireForce': 'Retirar la versión {version} de todos modos',
+  'pathways.retireForceConfirm': 'La versión {version} es la publicada: una vez retirada, ningún caso nuevo puede iniciar este itinerario hasta que se publique otra versión.',
+  'pathways.importHint': 'Un archivo exportado de Convene o una definición de workflows/. Se convierte en una nueva versión borrador; no se publica nada.',
 
   'admin.deliveryHours': 'Horario de envío',
   'admin.delivery.default': 'Horario de oficina (de lunes a viernes, 08:00–18:00)',
@@ -514,6 +517,8 @@ export const es: Record<MessageKey, string> = {
   'admin.delivery.custom': 'Estos días y horas',
   'admin.delivery.from': 'Desde',
   'admin.delivery.to': 'Hasta',
+  'admin.delivery.days': 'Días',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'lunes',
   'day.tue': 'martes',
   'day.wed': 'miércoles',

@@ -507,6 +507,9 @@ export const fr: Record<MessageKey, string> = {
   'pathways.importFile': 'Fichier de parcours (JSON)',
   'pathways.importSubmit': 'Importer comme brouillon',
   'pathways.imported': '{key} importé comme brouillon version {version}.',
+  'pathways.retireForce': 'Retirer quand même la version {version}',
+  'pathways.retireForceConfirm': 'La version {version} est la version publiée : une fois retirée, aucun nouveau dossier ne peut démarrer ce parcours avant la publication d’une autre version.',
+  'pathways.importHint': 'Un fichier exporté de Convene ou une définition de workflows/. Il devient une nouvelle version brouillon ; rien n’est publié.',
 
   'admin.deliveryHours': "Heures d'envoi",
   'admin.delivery.default': 'Heures de bureau (du lundi au vendredi, 08:00–18:00)',
@@ -514,6 +517,8 @@ export const fr: Record<MessageKey, string> = {
   'admin.delivery.custom': 'Ces jours et heures',
   'admin.delivery.from': 'De',
   'admin.delivery.to': "Jusqu'à",
+  'admin.delivery.days': 'Jours',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'lundi',
   'day.tue': 'mardi',
   'day.wed': 'mercredi',

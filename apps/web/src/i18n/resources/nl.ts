@@ -507,6 +507,9 @@ export const nl: Record<MessageKey, string> = {
   'pathways.importFile': 'Routebestand (JSON)',
   'pathways.importSubmit': 'Als concept importeren',
   'pathways.imported': '{key} geïmporteerd als conceptversie {version}.',
+  'pathways.retireForce': 'Versie {version} toch uit gebruik nemen',
+  'pathways.retireForceConfirm': 'Versie {version} is de gepubliceerde versie: daarna kan geen nieuwe zaak dit traject starten tot een andere versie is gepubliceerd.',
+  'pathways.importHint': 'Een bestand dat uit Convene is geëxporteerd of een definitie uit workflows/. Het wordt een nieuwe conceptversie; er wordt niets gepubliceerd.',
 
   'admin.deliveryHours': 'Bezorgtijden',
   'admin.delivery.default': 'Kantoortijden (maandag tot en met vrijdag, 08:00–18:00)',
@@ -514,6 +517,8 @@ export const nl: Record<MessageKey, string> = {
   'admin.delivery.custom': 'Deze dagen en tijden',
   'admin.delivery.from': 'Van',
   'admin.delivery.to': 'Tot',
+  'admin.delivery.days': 'Dagen',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'maandag',
   'day.tue': 'dinsdag',
   'day.wed': 'woensdag',

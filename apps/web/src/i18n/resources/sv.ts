@@ -507,6 +507,9 @@ export const sv: Record<MessageKey, string> = {
   'pathways.importFile': 'Processfil (JSON)',
   'pathways.importSubmit': 'Importera som utkast',
   'pathways.imported': '{key} importerad som utkast version {version}.',
+  'pathways.retireForce': 'Fasa ut version {version} ändå',
+  'pathways.retireForceConfirm': 'Version {version} är den publicerade: när den har fasats ut kan inget nytt ärende starta detta flöde förrän en annan version har publicerats.',
+  'pathways.importHint': 'En fil exporterad från Convene eller en definition från workflows/. Den blir en ny utkastversion; inget publiceras.',
 
   'admin.deliveryHours': 'Leveranstider',
   'admin.delivery.default': 'Kontorstid (måndag till fredag, 08:00–18:00)',
@@ -514,6 +517,8 @@ export const sv: Record<MessageKey, string> = {
   'admin.delivery.custom': 'Dessa dagar och tider',
   'admin.delivery.from': 'Från',
   'admin.delivery.to': 'Till',
+  'admin.delivery.days': 'Dagar',
+  'admin.delivery.summary': '{days}, {from}–{to}',
   'day.mon': 'måndag',
   'day.tue': 'tisdag',
   'day.wed': 'onsdag',
