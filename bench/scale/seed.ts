@@ -106,7 +106,9 @@ export async function seedScale(url: string, input: ScaleSeedInput): Promise<Sca
         FROM seed_case s, generate_series(0, $1 - 1) e`, [input.eventsPerCase]);
     log(`  case events: ${input.cases * input.eventsPerCase}`);
     await c.query(`RESET session_replication_role`).catch(() => undefined);
-    await c.query('ANALYZE');
+    // An established database has been vacuumed (autovacuum): visibility map set, index-only scans
+    // without heap visits. A bulk load leaves it unset until then, so the seed vacuums once.
+    await c.query('VACUUM ANALYZE');
     const open = await c.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM tasks WHERE assignee_agency_id = $1 AND status = 'open'`,
       [input.inboxAgencyId],

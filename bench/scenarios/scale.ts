@@ -6,6 +6,7 @@ import { AuditService } from '../../libs/domain/src/audit/audit.service.js';
 import { CaseService } from '../../libs/domain/src/cases/case.service.js';
 import { IdempotencyService } from '../../libs/domain/src/idempotency/idempotency.service.js';
 import { KeyDateMoves } from '../../libs/domain/src/cases/key-date-moves.js';
+import { DashboardService } from '../../libs/domain/src/dashboard/dashboard.service.js';
 import { CaseErasure } from '../../libs/domain/src/governance/case-erasure.js';
 import type { Actor } from '../../libs/domain/src/identity/actor.js';
 import { InstanceService } from '../../libs/domain/src/instances/instance.service.js';
@@ -70,11 +71,13 @@ function recordingServices(pool: pg.Pool, sink: RecordedQuery[]) {
   const notifications = new NotificationWriter(config);
   const reminders = new ReminderWriter();
   const clock = new SystemClock();
-  const instances = new InstanceService(ds, new PathwayCatalog(ds, audit), new TaskWriter(reminders, notifications), notifications, config, clock, new CaseErasure(config, audit, clock));
+  const catalog = new PathwayCatalog(ds, audit);
+  const instances = new InstanceService(ds, catalog, new TaskWriter(reminders, notifications), notifications, config, clock, new CaseErasure(config, audit, clock));
   return {
     ds,
     tasks: new TaskService(ds, access, audit, instances, reminders, notifications, clock),
     cases: new CaseService(ds, access, audit, instances, reminders, new KeyDateMoves(reminders, config), clock, new IdempotencyService(ds)),
+    dashboard: new DashboardService(ds, access, audit, catalog, clock),
   };
 }
 
@@ -152,6 +155,9 @@ export async function runScale(
       s.cases.list(manager, { overdue: true, limit: 50, offset: 0 }));
     await measure('case list: reference search', p.city.token, repeat('/api/cases?q=SEED-00123'), (s) =>
       s.cases.list(manager, { q: 'SEED-00123', limit: 50, offset: 0 }));
+    await measure('dashboard summary', p.city.token, repeat('/api/dashboard/summary'), (s) => s.dashboard.summary(manager));
+    await measure('dashboard overdue trend', p.city.token, repeat('/api/dashboard/overdue-trend'), (s) => s.dashboard.overdueTrend(manager, 12));
+    await measure('dashboard step durations', p.city.token, repeat('/api/dashboard/step-durations'), (s) => s.dashboard.stepDurations(manager));
     await measure('case detail', p.city.token, caseIds.map((id) => `/api/cases/${id}`), (s) =>
       s.ds.transaction((tx) => s.cases.detail(tx, manager, firstOf(caseIds, 'seeded cases'), { audit: false })));
     if (timelineEndpoint) {

@@ -29,7 +29,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'The audit log (administrators): every read of case detail and every write, newest first' })
   @ApiZodQuery(AuditQuery)
-  @ApiZodOk(AuditList, { description: '`{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total}`' })
+  @ApiZodOk(AuditList, { description: '`{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total, totalCapped}`; total counts at most 1,000 (totalCapped: true beyond)' })
   @ApiProblems(400, 401, 403)
   list(@Query(zodQuery(AuditQuery)) q: z.infer<typeof AuditQuery>) {
     return this.audit.search(q);

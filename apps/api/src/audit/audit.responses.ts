@@ -19,4 +19,8 @@ export const AuditEntry = named(
   'Who read or changed what, when: ids, never personal data',
 );
 
-export const AuditList = named('AuditList', z.object({ items: z.array(AuditEntry), total: z.number().int() }));
+export const AuditList = named('AuditList', z.object({
+    items: z.array(AuditEntry),
+    total: z.number().int().describe('Counted up to 1,000'),
+    totalCapped: z.boolean().optional().describe('True when more than `total` entries match'),
+  }));

@@ -37,7 +37,13 @@ export const Notification = named(
 
 export const NotificationList = named(
   'NotificationList',
-  z.object({ items: z.array(Notification), total: z.number().int(), unread: z.number().int() }),
+  z.object({
+    items: z.array(Notification),
+    total: z.number().int().describe('Counted up to 1,000'),
+    totalCapped: z.boolean().optional().describe('True when more than `total` match'),
+    unread: z.number().int().describe('Counted up to 1,000'),
+    unreadCapped: z.boolean().optional().describe('True when more than `unread` are unread'),
+  }),
 );
 
 export const NotificationRead = named('NotificationRead', z.object({ id, readAt: timestamp }));

@@ -10,10 +10,19 @@ export const AccessRepository = {
     return { sql: AccessRepository.participates(alias, first), params: [agencyId] };
   },
 
-  /** Cases the agency takes part in or leads, or the user created; `$first` agency, `$first+1` user. */
-  managedCases(alias: string, first: number, agencyId: string | null, userId: string): SqlCondition {
+  /**
+   * Cases the agency takes part in or leads, or the user created; `$first` agency, `$first+1` user.
+   * `perCase` (pages, single cases) probes the participation per case: `OFFSET 0` keeps PostgreSQL
+   * from first hashing every case the agency takes part in (70,000 for a large authority) when a
+   * list read newest first stops after its page and its capped count. Aggregates over every visible
+   * case (the dashboard) leave it off and get the hash (docs/performance.md, "Lists at scale").
+   */
+  managedCases(alias: string, first: number, agencyId: string | null, userId: string, perCase = true): SqlCondition {
+    const participates = perCase
+      ? `EXISTS (SELECT 1 FROM case_participants cp WHERE cp.case_id = ${alias}.id AND cp.agency_id = $${first} OFFSET 0)`
+      : AccessRepository.participates(alias, first);
     return {
-      sql: `(${AccessRepository.participates(alias, first)} OR ${alias}.lead_agency_id = $${first} OR ${alias}.created_by = $${first + 1})`,
+      sql: `(${participates} OR ${alias}.lead_agency_id = $${first} OR ${alias}.created_by = $${first + 1})`,
       params: [agencyId, userId],
     };
   },

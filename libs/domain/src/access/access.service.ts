@@ -17,10 +17,13 @@ export class AccessService {
     return hasRole(actor, 'case_manager') || hasRole(actor, 'agency_staff');
   }
 
-  /** SQL condition on a `cases` alias; `$n` placeholders start at `first`. */
-  caseFilter(actor: Actor, alias: string, first: number): SqlCondition {
+  /**
+   * SQL condition on a `cases` alias; `$n` placeholders start at `first`. `read: 'all'` for
+   * aggregates over every visible case (the dashboard); the default suits pages and single cases.
+   */
+  caseFilter(actor: Actor, alias: string, first: number, read: 'page' | 'all' = 'page'): SqlCondition {
     if (!this.readsCases(actor)) return { sql: 'false', params: [] };
-    if (hasRole(actor, 'case_manager')) return AccessRepository.managedCases(alias, first, actor.agencyId, actor.userId);
+    if (hasRole(actor, 'case_manager')) return AccessRepository.managedCases(alias, first, actor.agencyId, actor.userId, read === 'page');
     return AccessRepository.participantCases(alias, first, actor.agencyId);
   }
 

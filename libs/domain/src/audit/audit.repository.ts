@@ -121,9 +121,10 @@ export const AuditRepository = {
    * A page of entries matching the filters, newest first, and how many match in all. A list read's
    * row is expanded into one entry per case it showed (id `<row>.<k>`, `detail.ids` and — when the
    * case had one row shown — `resourceId` of that case; for a list of cases, `resourceId` is the
-   * case and `detail` null), so the log reads as if written row by row.
+   * case and `detail` null), so the log reads as if written row by row. `matched` counts the
+   * entries up to `cap` + 1.
    */
-  async search(db: Db, q: AuditSearch): Promise<{ items: AuditLogEntry[]; total: number }> {
+  async search(db: Db, q: AuditSearch, cap: number): Promise<{ items: AuditLogEntry[]; matched: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -152,9 +153,10 @@ export const AuditRepository = {
            ${from} ${clause} ORDER BY a.at DESC, a.id DESC, x.k LIMIT ${q.limit} OFFSET ${q.offset}`,
         params,
       ),
-      single<{ total: number }>(db, `SELECT count(*)::int AS total ${from} ${clause}`, params),
+      // Counted up to `cap` + 1 (more than `cap` tells the total is capped): the log only grows.
+      single<{ total: number }>(db, `SELECT count(*)::int AS total FROM (SELECT 1 ${from} ${clause} LIMIT ${cap + 1}) s`, params),
     ]);
-    return { items, total: total.total };
+    return { items, matched: total.total };
   },
 
   /** CTE body: the plan's `audit` entries ({@link AuditRecordInput} as JSON). */

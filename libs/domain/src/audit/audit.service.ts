@@ -31,6 +31,9 @@ export function auditRow(actor: Actor | null, entry: AuditEntry): AuditRecordInp
 }
 
 /** Who read or changed what, when. Entries name ids, never personal data. */
+/** Audit search totals above this are reported as `total: 1000, totalCapped: true` (like the case list). */
+export const AUDIT_TOTAL_CAP = 1000;
+
 @Injectable()
 export class AuditService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -71,8 +74,9 @@ export class AuditService {
     return { userId: actor.userId, agencyId: actor.agencyId, action, resource, requestId: requestId ?? null };
   }
 
-  /** The audit log for administrators (the route checks the role), newest first. */
+  /** The audit log for administrators (the route checks the role), newest first; total counted up to AUDIT_TOTAL_CAP. */
   async search(q: AuditQuery) {
-    return AuditRepository.search(this.ds.manager, q);
+    const { items, matched } = await AuditRepository.search(this.ds.manager, q, AUDIT_TOTAL_CAP);
+    return { items, total: Math.min(matched, AUDIT_TOTAL_CAP), totalCapped: matched > AUDIT_TOTAL_CAP };
   }
 }

@@ -272,13 +272,12 @@ export const CaseRepository = {
         ORDER BY c.created_at DESC, c.id LIMIT ${f.limit} OFFSET ${f.offset}`;
     // With `audit`, the page and its list-read record are one statement.
     const read = audit ? AuditRepository.auditedPage(page, [...params, ...taskFilter.params], audit, 'id') : { sql: page, params: [...params, ...taskFilter.params] };
-    const items = await many<CaseListItem>(db, read.sql, read.params);
-    // Counting every match of a large list costs more than the page itself: count up to a cap.
-    const total = await single<{ total: number }>(
-      db,
-      `SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${clause} LIMIT ${cap + 1}) s`,
-      params,
-    );
+    // Counting every match of a large list costs more than the page itself: count up to a cap. The
+    // page and the count are independent reads: on a pool (no transaction) they run side by side.
+    const [items, total] = await Promise.all([
+      many<CaseListItem>(db, read.sql, read.params),
+      single<{ total: number }>(db, `SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${clause} LIMIT ${cap + 1}) s`, params),
+    ]);
     return { items, matched: total.total };
   },
 

@@ -74,7 +74,7 @@ export class DashboardService {
   /** Open cases by pathway and step, tasks per agency (open, overdue, due soon), conferences ahead. */
   async summary(actor: Actor, opts: { requestId?: string } = {}) {
     const now = this.clock.now();
-    const visible = (first: number) => this.access.caseFilter(actor, 'c', first);
+    const visible = (first: number) => this.access.caseFilter(actor, 'c', first, 'all');
     const visibleTasks = (first: number) => this.access.taskFilter(actor, 't', first);
     return transaction(this.ds, async (db) => {
       // One connection: the statements run one after another.
@@ -102,7 +102,7 @@ export class DashboardService {
   /** Overdue tasks per agency at the end of each of the last `weeks` weeks, oldest week first. */
   async overdueTrend(actor: Actor, weeks: number, opts: { requestId?: string } = {}) {
     const now = this.clock.now();
-    const visible = (first: number) => this.access.caseFilter(actor, 'c', first);
+    const visible = (first: number) => this.access.caseFilter(actor, 'c', first, 'all');
     const visibleTasks = (first: number) => this.access.taskFilter(actor, 't', first);
     return transaction(this.ds, async (db) => {
       const rows = await DashboardRepository.weeklyOverdue(db, now, weeks, visible, visibleTasks);
@@ -126,7 +126,7 @@ export class DashboardService {
   async stepDurations(actor: Actor, opts: { requestId?: string } = {}) {
     const now = this.clock.now();
     const since = new Date(now.getTime() - STEP_WINDOW_DAYS * DAY_MS);
-    const visible = (first: number) => this.access.caseFilter(actor, 'c', first);
+    const visible = (first: number) => this.access.caseFilter(actor, 'c', first, 'all');
     return transaction(this.ds, async (db) => {
       const rows = await DashboardRepository.stepDurations(db, since, visible);
       await this.audit.record(db, actor, { action: 'dashboard.read', resource: 'dashboard', resourceId: 'step-durations', requestId: opts.requestId });

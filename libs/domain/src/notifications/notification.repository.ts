@@ -84,31 +84,38 @@ export const NotificationRepository = {
     );
   },
 
-  /** A page of the agency's inbox (visible cases only), newest first; `unreadOnly` keeps the user's unread ones. */
+  /**
+   * A page of the agency's inbox (visible cases only), newest first; `unreadOnly` keeps the user's
+   * unread ones. `total` and `unread` are counted up to `cap` + 1 (more than `cap` tells the figure
+   * is capped), like the case list's total: counting every notification costs more than the page.
+   */
   async inbox(
     db: Db,
-    q: { agencyId: string; userId: string; cases: SqlFilter; unreadOnly: boolean; limit: number; offset: number },
+    q: { agencyId: string; userId: string; cases: SqlFilter; unreadOnly: boolean; limit: number; offset: number; cap: number },
   ): Promise<{ items: InboxNotification[]; total: number; unread: number }> {
     const visible = `n.agency_id = $1 AND ${q.cases.sql}`;
     const params = [q.agencyId, q.userId, ...q.cases.params];
     const mine = `FROM notifications n JOIN cases c ON c.id = n.case_id
       LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $2`;
     const filter = q.unreadOnly ? `${visible} AND r.read_at IS NULL` : visible;
-    const items = await many<InboxNotification>(
-      db,
-      `SELECT n.id, n.kind, n.title, n.link, n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId",
-              n.conference_id AS "conferenceId", n.due_at AS "dueAt", n.created_at AS "createdAt", r.read_at AS "readAt", n.rule
-         ${mine}
-        WHERE ${filter} ORDER BY n.created_at DESC, n.id LIMIT ${q.limit} OFFSET ${q.offset}`,
-      params,
-    );
-    const counts = await single<{ total: number; unread: number }>(
-      db,
-      `SELECT count(*) FILTER (WHERE ${q.unreadOnly ? 'r.read_at IS NULL' : 'true'})::int AS total,
-              count(*) FILTER (WHERE r.read_at IS NULL)::int AS unread
-         ${mine} WHERE ${visible}`,
-      params,
-    );
+    const capped = (where: string) => `(SELECT count(*)::int FROM (SELECT 1 ${mine} WHERE ${where} LIMIT ${q.cap + 1}) s)`;
+    const [items, counts] = await Promise.all([
+      many<InboxNotification>(
+        db,
+        `SELECT n.id, n.kind, n.title, n.link, n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId",
+                n.conference_id AS "conferenceId", n.due_at AS "dueAt", n.created_at AS "createdAt", r.read_at AS "readAt", n.rule
+           ${mine}
+          WHERE ${filter} ORDER BY n.created_at DESC, n.id LIMIT ${q.limit} OFFSET ${q.offset}`,
+        params,
+      ),
+      single<{ total: number; unread: number }>(
+        db,
+        q.unreadOnly
+          ? `SELECT t AS total, t AS unread FROM ${capped(filter)} AS x(t)`
+          : `SELECT ${capped(visible)} AS total, ${capped(`${visible} AND r.read_at IS NULL`)} AS unread`,
+        params,
+      ),
+    ]);
     return { items, total: counts.total, unread: counts.unread };
   },
 

@@ -8,6 +8,7 @@ import { AccessService, isUuid } from '../access/access.service.js';
 import { describeRule } from './notification-why.js';
 import { NotificationRepository } from './notification.repository.js';
 import { AuditService } from '../audit/audit.service.js';
+import { TOTAL_CAP } from '../tasks/task.service.js';
 
 /**
  * An agency's in-app notifications. Everyone in an agency shares its inbox (a message goes to the
@@ -24,7 +25,7 @@ export class NotificationService {
   ) {}
 
   async list(actor: Actor, q: { unread?: boolean; limit: number; offset: number }) {
-    if (!actor.agencyId) return { items: [], total: 0, unread: 0 };
+    if (!actor.agencyId) return { items: [], total: 0, totalCapped: false, unread: 0, unreadCapped: false };
     const page = await NotificationRepository.inbox(this.ds.manager, {
       agencyId: actor.agencyId,
       userId: actor.userId,
@@ -32,13 +33,16 @@ export class NotificationService {
       unreadOnly: q.unread === true,
       limit: q.limit,
       offset: q.offset,
+      cap: TOTAL_CAP,
     });
     // One audit entry per case shown (the notification ids in its detail), in one insert.
     await this.audit.recordListRead(this.ds.manager, actor, 'notification.list', 'notification', page.items);
     return {
       items: page.items.map(({ rule, ...n }) => ({ ...n, rule, why: describeRule(n.kind, n.title, rule) })),
-      total: page.total,
-      unread: page.unread,
+      total: Math.min(page.total, TOTAL_CAP),
+      totalCapped: page.total > TOTAL_CAP,
+      unread: Math.min(page.unread, TOTAL_CAP),
+      unreadCapped: page.unread > TOTAL_CAP,
     };
   }
 

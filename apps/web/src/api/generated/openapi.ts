@@ -1213,7 +1213,10 @@ export interface components {
         };
         AuditList: {
             items: components["schemas"]["AuditEntry"][];
+            /** @description Counted up to 1,000 */
             total: number;
+            /** @description True when more than `total` entries match */
+            totalCapped?: boolean;
         };
         User: {
             /** Format: uuid */
@@ -2314,8 +2317,14 @@ export interface components {
         };
         NotificationList: {
             items: components["schemas"]["Notification"][];
+            /** @description Counted up to 1,000 */
             total: number;
+            /** @description True when more than `total` match */
+            totalCapped?: boolean;
+            /** @description Counted up to 1,000 */
             unread: number;
+            /** @description True when more than `unread` are unread */
+            unreadCapped?: boolean;
         };
         NotificationRead: {
             /** Format: uuid */
@@ -6898,7 +6907,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total}` */
+            /** @description `{items: [{at, userId, agencyId, action, caseId, resource, resourceId}], total, totalCapped}`; total counts at most 1,000 (totalCapped: true beyond) */
             200: {
                 headers: {
                     [name: string]: unknown;

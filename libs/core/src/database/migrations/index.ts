@@ -8,6 +8,7 @@ import { Identity1764000005000 } from './1764000005000-identity.js';
 import { InformationGovernance1764000015000 } from './1764000015000-information-governance.js';
 import { ListIndexes1764000016300 } from './1764000016300-list-indexes.js';
 import { AuditListReads1764000016500 } from './1764000016500-audit-list-reads.js';
+import { ActivePathwayIndex1764000016800 } from './1764000016800-active-pathway-index.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000, TaskDueByHand1764000006000, AgencyDeliveryHours1764000007000, Identity1764000005000, InformationGovernance1764000015000, ListIndexes1764000016300, AuditListReads1764000016500];
+export const MIGRATIONS = [InitialSchema1764000000000, BenchIndexes1764000002000, OutboxNotifyTrigger1764000003000, Reliability1764000004000, TaskDueByHand1764000006000, AgencyDeliveryHours1764000007000, Identity1764000005000, InformationGovernance1764000015000, ListIndexes1764000016300, AuditListReads1764000016500, ActivePathwayIndex1764000016800];
