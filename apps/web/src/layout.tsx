@@ -9,12 +9,16 @@ import { useSession } from './session';
 export const NOTIFICATIONS_CHANGED = 'convene:notifications-changed';
 
 /** The caller's own unread notifications (read state is per person), kept fresh by the query cache. */
-function useUnreadCount(): number | null {
+function useUnreadCount(): number | string | null {
   const { user } = useSession();
   const invalidate = useInvalidate();
   const unread = useApi(
     ['notifications', 'unread-count'],
-    () => api.get<Page<Notification> & { unread?: number }>('/api/notifications?unread=true&limit=1').then((page) => page.unread ?? page.items.length),
+    // Beyond 1,000 the API stops counting (unreadCapped): "1000+".
+    () =>
+      api
+        .get<Page<Notification> & { unread?: number; unreadCapped?: boolean }>('/api/notifications?unread=true&limit=1')
+        .then((page): number | string => (page.unreadCapped ? `${page.unread}+` : (page.unread ?? page.items.length))),
     { enabled: Boolean(user), refetchInterval: 60_000 },
   );
   useEffect(() => {

@@ -38,7 +38,7 @@ export function NotificationsPage() {
   const unreadOnly = search.get('unread') === 'true';
   const list = useApi(
     ['notifications', unreadOnly],
-    () => api.get<Page<Notification> & { unread?: number }>(`/api/notifications${unreadOnly ? '?unread=true' : ''}`),
+    () => api.get<Page<Notification> & { unread?: number; unreadCapped?: boolean }>(`/api/notifications${unreadOnly ? '?unread=true' : ''}`),
   );
   const markRead = async (n: Notification) => {
     await api.post(`/api/notifications/${n.id}/read`);
@@ -60,7 +60,7 @@ export function NotificationsPage() {
       </div>
       {list.data?.unread !== undefined ? (
         <div className="row">
-          <p>{t('notifications.unreadCount', { count: list.data.unread })}</p>
+          <p>{t('notifications.unreadCount', { count: list.data.unreadCapped ? `${list.data.unread}+` : list.data.unread })}</p>
           {list.data.unread > 0 ? (
             <button type="button" className="secondary" onClick={() => void readAll()}>
               {t('notifications.markAllRead')}
