@@ -94,4 +94,34 @@ describe('ReminderDispatcher (medium)', () => {
     expect(await dispatcher.dispatch(late.id, late.generation)).toBe('skipped');
     expect((await notificationsOf(m.db, c.id)).filter((n) => n.kind === 'reminder').map((n) => n.agencyId)).toEqual([p.police.id]);
   });
+
+  it('a batch of jobs due together gets what each job would get alone: sent once, stale, skipped, missing', async () => {
+    const a = await openReport();
+    const b = await openReport();
+    const done = await openReport();
+    await m.get(TaskService).complete(p.probationStaff, done.taskId, {}, m.once);
+    const c = await makePartnershipCase(m.db, p);
+    const scheduledAt = plus(T0, 3 * DAY);
+    const conference = await m.get(ConferenceService).schedule(p.manager, c.id, { scheduledAt: new Date(scheduledAt), reminders: ['-PT2H'] }, m.once);
+    const late = (await remindersOf(m.db, { conferenceId: conference.id })).find((r) => r.agencyId === p.police.id)!;
+    m.clock.set(plus(scheduledAt, 60_000)); // every job below runs now, after the meeting began
+    const [ra, rb] = [a.reminders[0]!, b.reminders[0]!];
+    const results = await dispatcher.dispatchManyForSending([
+      { reminderId: ra.id, generation: ra.generation },
+      { reminderId: ra.id, generation: ra.generation }, // the same job delivered twice in one batch
+      { reminderId: rb.id, generation: rb.generation + 1 }, // a generation the row does not have
+      { reminderId: done.reminders[0]!.id, generation: done.reminders[0]!.generation },
+      { reminderId: late.id, generation: late.generation },
+      { reminderId: '00000000-0000-4000-8000-000000000000', generation: 1 },
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['sent', 'stale', 'stale', 'stale', 'skipped', 'missing']);
+    expect((await notificationsOf(m.db, a.caseId)).filter((n) => n.reminderId === ra.id)).toEqual([
+      expect.objectContaining({ kind: 'reminder', agencyId: p.probation.id, title: 'Submit risk assessment' }),
+    ]);
+    expect((await notificationsOf(m.db, b.caseId)).filter((n) => n.kind === 'reminder')).toEqual([]);
+    expect((await remindersOf(m.db, { taskId: a.taskId })).map((r) => r.status)).toEqual(['sent', 'pending', 'pending']);
+    expect((await remindersOf(m.db, { conferenceId: conference.id })).find((r) => r.id === late.id)!.status).toBe('skipped');
+    // Redelivered after the batch: nothing more.
+    expect((await dispatcher.dispatchManyForSending([{ reminderId: ra.id, generation: ra.generation }]))[0]!.outcome).toBe('stale');
+  });
 });

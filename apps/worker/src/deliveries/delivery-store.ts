@@ -37,6 +37,30 @@ export class DeliveryStore {
     return delivery;
   }
 
+  /**
+   * `load` for a batch, in one statement (plus one per delivery to skip, rare): the deliveries to
+   * send, by id; a delivery missing from the map has nothing to send.
+   */
+  async loadMany(deliveryIds: readonly string[]): Promise<Map<string, DeliveryRow>> {
+    const rows = await DeliveryRepository.forSendingMany(this.ds.manager, deliveryIds, SECRET_ROTATION_HOURS);
+    const toSend = new Map<string, DeliveryRow>();
+    for (const row of rows) {
+      const open = row.status === 'pending' || row.status === 'retrying';
+      if (open && !row.agencyActive) await DeliveryRepository.skipForInactiveAgency(this.ds.manager, row.id);
+      else if (open && row.withheld) await DeliveryRepository.skipWithheld(this.ds.manager, row.id);
+      else {
+        const { agencyActive: _active, withheld: _withheld, ...delivery } = row;
+        toSend.set(row.id, delivery);
+      }
+    }
+    return toSend;
+  }
+
+  /** Records delivered attempts of many deliveries in one statement. */
+  async deliveredMany(delivered: ReadonlyArray<{ id: string; outcome: AttemptOutcome }>): Promise<void> {
+    await DeliveryRepository.recordDeliveredMany(this.ds.manager, delivered.map((d) => ({ id: d.id, status: d.outcome.status ?? null })));
+  }
+
   async delivered(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
     await DeliveryRepository.recordDelivered(this.ds.manager, deliveryId, outcome);
   }

@@ -4,8 +4,10 @@ import { backoffDelay } from '#notifications';
 import { DELIVERY_MAX_ATTEMPTS } from '#domain';
 import { DeliveryFailed, deliveryBackoffStrategy } from './delivery-backoff.js';
 import { DeliverySender } from './delivery-sender.service.js';
-import { DeliveryStore } from './delivery-store.js';
+import { DeliveryStore, type AttemptOutcome } from './delivery-store.js';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
+import { Batcher } from '../jobs/batcher.js';
+import type { DeliveryRow } from './delivery-store.js';
 
 /** `queued`: a one-hop first attempt failed and the delivery job was queued for the retry. */
 export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped' | 'queued';
@@ -22,6 +24,11 @@ export type DeliveryOutcome = 'delivered' | 'dead' | 'skipped' | 'queued';
 export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries> {
   readonly queue = QUEUE.deliveries;
   private readonly logger = new Logger(DeliveryProcessor.name);
+  /** Delivered attempts of one-hop sends finishing at the same time are recorded in one statement. */
+  private readonly recordDelivered = new Batcher(async (items: Array<{ id: string; outcome: AttemptOutcome }>) => {
+    await this.store.deliveredMany(items);
+    return items.map(() => undefined);
+  });
 
   constructor(
     private readonly store: DeliveryStore,
@@ -58,12 +65,34 @@ export class DeliveryProcessor implements QueueProcessor<typeof QUEUE.deliveries
     }
   }
 
+  /**
+   * `sendNow` for a delivery the reminder job has already loaded (`DeliveryStore.loadMany`, for its
+   * whole batch): the same attempt, with a delivered attempt recorded together with the others
+   * finishing at the same time. Never throws.
+   */
+  async sendLoaded(delivery: DeliveryRow): Promise<DeliveryOutcome> {
+    try {
+      return await this.attemptLoaded(delivery, 'inline', true);
+    } catch (error) {
+      this.logger.warn({ deliveryId: delivery.id, err: { message: (error as Error).message } }, 'one-hop delivery failed; handing it to the delivery job');
+      await this.store.queue(delivery.id).catch(() => undefined);
+      return 'queued';
+    }
+  }
+
   private async attempt(deliveryId: string, by: 'job' | 'inline'): Promise<DeliveryOutcome> {
     const delivery = await this.store.load(deliveryId);
-    if (!delivery || delivery.status === 'delivered' || delivery.status === 'dead') return 'skipped';
+    if (!delivery) return 'skipped';
+    return this.attemptLoaded(delivery, by, false);
+  }
+
+  private async attemptLoaded(delivery: DeliveryRow, by: 'job' | 'inline', batched: boolean): Promise<DeliveryOutcome> {
+    const deliveryId = delivery.id;
+    if (delivery.status === 'delivered' || delivery.status === 'dead') return 'skipped';
     const outcome = await this.sender.send(delivery);
     if (outcome.ok) {
-      await this.store.delivered(deliveryId, outcome);
+      if (batched) await this.recordDelivered.submit({ id: deliveryId, outcome });
+      else await this.store.delivered(deliveryId, outcome);
       deliveriesTotal.inc({ channel: delivery.channel, outcome: 'delivered' });
       return 'delivered';
     }

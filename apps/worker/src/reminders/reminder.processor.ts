@@ -3,6 +3,8 @@ import { APP_CONFIG, type AppConfig, type JobPayloads, QUEUE } from '#core';
 import { ReminderDispatcher, type DispatchOutcome } from '#domain';
 import type { QueueProcessor, QueueRegistration } from '../jobs/job-handlers.js';
 import { DeliveryProcessor } from '../deliveries/delivery.processor.js';
+import { DeliveryStore, type DeliveryRow } from '../deliveries/delivery-store.js';
+import { Batcher } from '../jobs/batcher.js';
 
 /**
  * Sends due reminders, in one hop. The job names a reminder and its generation; the dispatcher
@@ -17,10 +19,26 @@ import { DeliveryProcessor } from '../deliveries/delivery.processor.js';
 @Injectable()
 export class ReminderProcessor implements QueueProcessor<typeof QUEUE.reminders> {
   readonly queue = QUEUE.reminders;
+  /**
+   * The reminder jobs running at the same moment are dispatched together (group commit): one
+   * transaction of five statements for the batch, then one statement loads all their deliveries.
+   */
+  private readonly batch = new Batcher(async (items: Array<JobPayloads['reminder.send']>) => {
+    const dispatched = await this.dispatcher.dispatchManyForSending(items);
+    const ids = dispatched.flatMap((d) => d.deliveryIds);
+    // Committed: a failure from here on must not fail the jobs (a retry would find the reminders sent);
+    // the delivery job takes over the deliveries instead (or, with the database away, the reconciler).
+    const loaded = await this.store.loadMany(ids).catch(async () => {
+      await Promise.all(ids.map((id) => this.store.queue(id).catch(() => undefined)));
+      return new Map<string, DeliveryRow>();
+    });
+    return dispatched.map((d) => ({ outcome: d.outcome, deliveries: d.deliveryIds.flatMap((id) => loaded.get(id) ?? []) }));
+  });
 
   constructor(
     private readonly dispatcher: ReminderDispatcher,
     private readonly deliveries: DeliveryProcessor,
+    private readonly store: DeliveryStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -32,9 +50,9 @@ export class ReminderProcessor implements QueueProcessor<typeof QUEUE.reminders>
   }
 
   async send({ reminderId, generation }: JobPayloads['reminder.send']): Promise<DispatchOutcome> {
-    const { outcome, deliveryIds } = await this.dispatcher.dispatchForSending(reminderId, generation);
-    // After the commit: the rows are the record; sendNow never throws (a retry would only find the reminder sent).
-    await Promise.all(deliveryIds.map((id) => this.deliveries.sendNow(id)));
+    const { outcome, deliveries } = await this.batch.submit({ reminderId, generation });
+    // After the commit: the rows are the record; sendLoaded never throws (a retry would only find the reminder sent).
+    await Promise.all(deliveries.map((d: DeliveryRow) => this.deliveries.sendLoaded(d)));
     return outcome;
   }
 }

@@ -52,6 +52,17 @@ export const DeliveryRepository = {
     return rows.map((r) => r.id);
   },
 
+  /** Pending deliveries for a batch of notifications, one per (notification, channel); returns them. */
+  async insertMany(db: Db, rows: ReadonlyArray<{ notificationId: string; channel: string }>): Promise<Array<{ id: string; notificationId: string }>> {
+    if (rows.length === 0) return [];
+    return many<{ id: string; notificationId: string }>(
+      db,
+      `INSERT INTO deliveries (notification_id, channel) SELECT * FROM unnest($1::uuid[], $2::text[])
+       RETURNING id, notification_id AS "notificationId"`,
+      [rows.map((r) => r.notificationId), rows.map((r) => r.channel)],
+    );
+  },
+
   /**
    * The delivery with its notification, agency (and whether it is still active), case, conference
    * and task; the agency's previous webhook secret only within `rotationHours` of its change.
@@ -75,6 +86,30 @@ export const DeliveryRepository = {
          LEFT JOIN tasks t ON t.id = n.task_id
         WHERE d.id = $1`,
       [deliveryId, rotationHours],
+    );
+  },
+
+  /** `forSending` for a batch of deliveries, in one statement. */
+  async forSendingMany(db: Db, deliveryIds: readonly string[], rotationHours: number): Promise<Array<DeliveryToSend & { agencyActive: boolean; withheld: boolean }>> {
+    if (deliveryIds.length === 0) return [];
+    return many<DeliveryToSend & { agencyActive: boolean; withheld: boolean }>(
+      db,
+      `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
+              n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
+              n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
+              a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
+              CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
+              a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
+              (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> n.agency_id)) AS "withheld",
+              t.spec->'titles' AS titles
+         FROM deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+         JOIN cases c ON c.id = n.case_id
+         JOIN agencies a ON a.id = n.agency_id
+         LEFT JOIN conferences f ON f.id = n.conference_id
+         LEFT JOIN tasks t ON t.id = n.task_id
+        WHERE d.id = ANY($1::uuid[])`,
+      [deliveryIds, rotationHours],
     );
   },
 
@@ -104,6 +139,18 @@ export const DeliveryRepository = {
       `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL,
               next_attempt_at = NULL, delivered_at = now() WHERE id = $1`,
       [deliveryId, outcome.status ?? null],
+    );
+  },
+
+  /** `recordDelivered` for a batch of deliveries, in one statement. */
+  async recordDeliveredMany(db: Db, delivered: ReadonlyArray<{ id: string; status: number | null }>): Promise<void> {
+    if (delivered.length === 0) return;
+    await many(
+      db,
+      `UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, last_status = x.status, last_error = NULL,
+              next_attempt_at = NULL, delivered_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS x(id, status) WHERE d.id = x.id`,
+      [delivered.map((d) => d.id), delivered.map((d) => d.status)],
     );
   },
 

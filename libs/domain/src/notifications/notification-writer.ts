@@ -51,6 +51,38 @@ export class NotificationWriter {
     return this.write(tx, input, { queueDeliveries: false });
   }
 
+  /**
+   * `createForSending` for a batch, in two statements (the notifications, then their deliveries),
+   * with the same conditions per notification. Returns, per dedupe key of a notification written,
+   * its delivery ids; a key missing from the map wrote nothing (used before, or withheld).
+   */
+  async createManyForSending(tx: Db, inputs: readonly NotificationInput[]): Promise<Map<string, string[]>> {
+    const created = await NotificationRepository.insertMany(
+      tx,
+      inputs.map((input) => ({
+        caseId: input.caseId,
+        agencyId: input.agencyId,
+        kind: input.kind,
+        title: input.title,
+        link: this.linkFor(input),
+        taskId: input.taskId ?? null,
+        conferenceId: input.conferenceId ?? null,
+        reminderId: input.reminderId ?? null,
+        dueAt: input.dueAt ?? null,
+        rule: input.rule,
+        dedupeKey: input.dedupeKey,
+      })),
+    );
+    const channels = created.flatMap((n) => [
+      ...(n.webhookUrl ? [{ notificationId: n.id, channel: 'webhook' }] : []),
+      ...(n.email ? [{ notificationId: n.id, channel: 'email' }] : []),
+    ]);
+    const deliveries = await DeliveryRepository.insertMany(tx, channels);
+    const byNotification = new Map<string, string[]>();
+    for (const d of deliveries) byNotification.set(d.notificationId, [...(byNotification.get(d.notificationId) ?? []), d.id]);
+    return new Map(created.map((n) => [n.dedupeKey, byNotification.get(n.id) ?? []]));
+  }
+
   private async write(
     tx: Db,
     input: NotificationInput,

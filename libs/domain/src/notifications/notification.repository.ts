@@ -85,6 +85,39 @@ export const NotificationRepository = {
   },
 
   /**
+   * `insert` for a batch, in one statement, with the same conditions per row (dedupe key, lawful
+   * basis, erased case); returns each notification written with its dedupe key and its agency's channels.
+   */
+  async insertMany(db: Db, rows: readonly NotificationRecord[]): Promise<Array<{ id: string; dedupeKey: string; email: string | null; webhookUrl: string | null }>> {
+    if (rows.length === 0) return [];
+    return many<{ id: string; dedupeKey: string; email: string | null; webhookUrl: string | null }>(
+      db,
+      `WITH n AS (
+         INSERT INTO notifications (case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
+         SELECT x.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[],
+                                $9::timestamptz[], $10::jsonb[], $11::text[])
+                  AS x(case_id, agency_id, kind, title, link, task_id, conference_id, reminder_id, due_at, rule, dedupe_key)
+          WHERE NOT ${withheld('x.case_id', 'x.agency_id')}
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, agency_id, dedupe_key)
+       SELECT n.id, n.dedupe_key AS "dedupeKey", a.email, a.webhook_url AS "webhookUrl" FROM n JOIN agencies a ON a.id = n.agency_id`,
+      [
+        rows.map((n) => n.caseId),
+        rows.map((n) => n.agencyId),
+        rows.map((n) => n.kind),
+        rows.map((n) => n.title),
+        rows.map((n) => n.link),
+        rows.map((n) => n.taskId),
+        rows.map((n) => n.conferenceId),
+        rows.map((n) => n.reminderId),
+        rows.map((n) => (n.dueAt ? new Date(n.dueAt).toISOString() : null)),
+        rows.map((n) => JSON.stringify(n.rule)),
+        rows.map((n) => n.dedupeKey),
+      ],
+    );
+  },
+
+  /**
    * A page of the agency's inbox (visible cases only), newest first; `unreadOnly` keeps the user's
    * unread ones. `total` and `unread` are counted up to `cap` + 1 (more than `cap` tells the figure
    * is capped), like the case list's total: counting every notification costs more than the page.

@@ -6,7 +6,7 @@ import type { Db } from '../db.js';
 import { conferenceTitle } from '../conferences/conference-title.js';
 import { NotificationWriter } from '../notifications/notification-writer.js';
 import { ReminderRepository, type Reminder } from './reminder.repository.js';
-import { ReminderSubjectRepository } from './reminder-subject.repository.js';
+import { ReminderSubjectRepository, type ReminderSubjectRow } from './reminder-subject.repository.js';
 
 export type DispatchOutcome = 'sent' | 'skipped' | 'stale' | 'missing';
 
@@ -43,6 +43,61 @@ export class ReminderDispatcher {
     now = this.clock.now(),
   ): Promise<{ outcome: DispatchOutcome; deliveryIds: string[] }> {
     return this.run(reminderId, generation, now, true);
+  }
+
+  /**
+   * `dispatchForSending` for a batch of due reminders (the reminder jobs running at this moment), in
+   * one transaction of five statements whatever the batch's size: lock the reminders (id order),
+   * read their subjects, write the notifications, their deliveries, and mark each reminder sent or
+   * skipped. Each reminder gets the outcome and delivery ids `dispatchForSending` would give it.
+   */
+  async dispatchManyForSending(
+    items: ReadonlyArray<{ reminderId: string; generation: number }>,
+    now = this.clock.now(),
+  ): Promise<Array<{ outcome: DispatchOutcome; deliveryIds: string[] }>> {
+    const sent: Reminder[] = [];
+    const results = await this.ds.transaction(async (tx) => {
+      const locked = new Map((await ReminderRepository.lockManyForDispatch(tx, items.map((i) => i.reminderId))).map((r) => [r.id, r]));
+      const due = [...new Map(items.flatMap((i) => {
+        const r = locked.get(i.reminderId);
+        return r && r.status === 'pending' && r.generation === i.generation ? [[r.id, r] as const] : [];
+      })).values()];
+      const subjects = new Map((await ReminderSubjectRepository.subjectsOf(tx, due)).map((s) => [s.id, s]));
+      const decided = due.map((r) => ({ r, subject: decideSubject(r, subjects.get(r.id), now) }));
+      const toSend = decided.flatMap(({ r, subject }) => ('skip' in subject ? [] : [{ r, subject }]));
+      for (const { r, subject } of decided) if ('skip' in subject) this.logger.debug({ reminderId: r.id, reason: subject.skip }, 'reminder skipped');
+      const written = await this.notifications.createManyForSending(
+        tx,
+        toSend.map(({ r, subject }) => ({
+          caseId: r.caseId,
+          agencyId: r.agencyId,
+          kind: r.kind,
+          title: subject.title,
+          taskId: r.taskId,
+          conferenceId: r.conferenceId,
+          reminderId: r.id,
+          dueAt: subject.dueAt,
+          rule: { ...r.rule, reminderId: r.id, generation: r.generation },
+          dedupeKey: dedupeKeyOf(r),
+        })),
+      );
+      await ReminderRepository.markDispatched(tx, decided.map(({ r, subject }) => ({ id: r.id, status: 'skip' in subject ? 'skipped' : 'sent' })));
+      sent.push(...toSend.map(({ r }) => r));
+      const outcomeOf = new Map(decided.map(({ r, subject }) => [r.id, 'skip' in subject ? ('skipped' as const) : ('sent' as const)]));
+      // The first job naming a reminder gets its outcome; another job naming it again (a duplicate) finds it stale.
+      const answered = new Set<string>();
+      return items.map((i): { outcome: DispatchOutcome; deliveryIds: string[] } => {
+        const r = locked.get(i.reminderId);
+        if (!r) return { outcome: 'missing', deliveryIds: [] };
+        const outcome = outcomeOf.get(r.id);
+        if (!outcome || r.generation !== i.generation || answered.has(r.id)) return { outcome: 'stale', deliveryIds: [] };
+        answered.add(r.id);
+        return { outcome, deliveryIds: outcome === 'sent' ? (written.get(dedupeKeyOf(r)) ?? []) : [] };
+      });
+    });
+    const at = this.clock.now();
+    for (const r of sent) reminderLateness.observe(secondsLate(at, new Date(r.dueAt)));
+    return results;
   }
 
   private async run(
@@ -107,4 +162,23 @@ export class ReminderDispatcher {
     }
     return { skip: 'reminder has no subject' };
   }
+}
+
+const dedupeKeyOf = (r: Reminder) => `reminder:${r.id}:${r.generation}`;
+
+/** What the reminder is about, or why it no longer applies: the same rules as `ReminderDispatcher.subject`. */
+function decideSubject(r: Reminder, s: ReminderSubjectRow | undefined, now: Date): { title: string; dueAt: Date | null } | { skip: string } {
+  if (!s || s.caseStatus === null) return { skip: 'case gone' };
+  if (s.caseStatus !== 'open' && !s.running) return { skip: 'case closed and no pathway still running' };
+  if (!s.participates) return { skip: 'agency no longer takes part' };
+  if (r.taskId) {
+    if (s.taskStatus !== 'open' || s.taskTitle === null) return { skip: 'task no longer open' };
+    return { title: s.taskTitle, dueAt: s.taskDueAt };
+  }
+  if (r.conferenceId) {
+    if (s.conferenceStatus !== 'scheduled' || !s.conferenceAt) return { skip: 'conference no longer scheduled' };
+    if (new Date(s.conferenceAt).getTime() <= now.getTime()) return { skip: 'conference already started' };
+    return { title: conferenceTitle(s.reference ?? ''), dueAt: s.conferenceAt };
+  }
+  return { skip: 'reminder has no subject' };
 }

@@ -1,4 +1,4 @@
-import { one, type Db } from '../db.js';
+import { many, one, type Db } from '../db.js';
 
 /**
  * Read-only: what a due reminder is about, read by its dispatcher under the reminder's lock — the
@@ -32,4 +32,47 @@ export const ReminderSubjectRepository = {
       [conferenceId],
     );
   },
+
+  /**
+   * The subjects of a batch of reminders in one statement: per reminder, its case (with whether its
+   * agency still takes part and whether a pathway still runs), its task and its conference.
+   */
+  async subjectsOf(
+    db: Db,
+    reminders: ReadonlyArray<{ id: string; caseId: string; agencyId: string; taskId: string | null; conferenceId: string | null }>,
+  ): Promise<ReminderSubjectRow[]> {
+    return many<ReminderSubjectRow>(
+      db,
+      `SELECT x.id, c.status AS "caseStatus", c.reference,
+              EXISTS (SELECT 1 FROM case_participants p WHERE p.case_id = c.id AND p.agency_id = x.agency_id) AS participates,
+              EXISTS (SELECT 1 FROM pathway_instances i WHERE i.case_id = c.id AND i.status = 'active') AS running,
+              t.status AS "taskStatus", t.title AS "taskTitle", t.due_at AS "taskDueAt",
+              f.status AS "conferenceStatus", f.scheduled_at AS "conferenceAt"
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[]) AS x(id, case_id, agency_id, task_id, conference_id)
+         LEFT JOIN cases c ON c.id = x.case_id
+         LEFT JOIN tasks t ON t.id = x.task_id
+         LEFT JOIN conferences f ON f.id = x.conference_id`,
+      [
+        reminders.map((r) => r.id),
+        reminders.map((r) => r.caseId),
+        reminders.map((r) => r.agencyId),
+        reminders.map((r) => r.taskId),
+        reminders.map((r) => r.conferenceId),
+      ],
+    );
+  },
 };
+
+/** One reminder's subject as `subjectsOf` reads it (`caseStatus` null: the case is gone). */
+export interface ReminderSubjectRow {
+  id: string;
+  caseStatus: string | null;
+  reference: string | null;
+  participates: boolean;
+  running: boolean;
+  taskStatus: string | null;
+  taskTitle: string | null;
+  taskDueAt: Date | null;
+  conferenceStatus: string | null;
+  conferenceAt: Date | null;
+}

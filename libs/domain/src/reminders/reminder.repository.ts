@@ -144,6 +144,28 @@ export const ReminderRepository = {
     );
   },
 
+  /** The reminders, locked for dispatch in id order (a batch of due reminders; no deadlock between batches). */
+  async lockManyForDispatch(db: Db, reminderIds: readonly string[]): Promise<Reminder[]> {
+    return many<Reminder>(
+      db,
+      `SELECT id, case_id AS "caseId", task_id AS "taskId", conference_id AS "conferenceId", agency_id AS "agencyId",
+              kind, status, generation, due_at AS "dueAt", rule
+         FROM reminders WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+      [reminderIds],
+    );
+  },
+
+  /** Marks each reminder `sent` or `skipped`, in one statement. */
+  async markDispatched(db: Db, outcomes: ReadonlyArray<{ id: string; status: 'sent' | 'skipped' }>): Promise<void> {
+    if (outcomes.length === 0) return;
+    await many(
+      db,
+      `UPDATE reminders r SET status = x.status, updated_at = now(), sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE r.sent_at END
+         FROM unnest($1::uuid[], $2::text[]) AS x(id, status) WHERE r.id = x.id`,
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.status)],
+    );
+  },
+
   async markSkipped(db: Db, reminderId: string): Promise<void> {
     await many(db, `UPDATE reminders SET status = 'skipped', updated_at = now() WHERE id = $1`, [reminderId]);
   },
