@@ -37,6 +37,22 @@ export interface AttemptOutcome {
   error?: string;
 }
 
+/** A delivery with what sending it needs (`DeliveryToSend`, plus agencyActive and withheld); `$2` the secret rotation window in hours. */
+const SENDING = `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
+              n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
+              n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
+              a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
+              CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
+              a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
+              (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> n.agency_id)) AS "withheld",
+              t.spec->'titles' AS titles
+         FROM deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+         JOIN cases c ON c.id = n.case_id
+         JOIN agencies a ON a.id = n.agency_id
+         LEFT JOIN conferences f ON f.id = n.conference_id
+         LEFT JOIN tasks t ON t.id = n.task_id`;
+
 /**
  * Owner of `deliveries` (one notification over one external channel): created with their
  * notification in the domain, their attempts recorded by the worker.
@@ -70,20 +86,7 @@ export const DeliveryRepository = {
   async forSending(db: Db, deliveryId: string, rotationHours: number): Promise<(DeliveryToSend & { agencyActive: boolean; withheld: boolean }) | undefined> {
     return one<DeliveryToSend & { agencyActive: boolean; withheld: boolean }>(
       db,
-      `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
-              n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
-              n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
-              a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
-              CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
-              a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
-              (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> n.agency_id)) AS "withheld",
-              t.spec->'titles' AS titles
-         FROM deliveries d
-         JOIN notifications n ON n.id = d.notification_id
-         JOIN cases c ON c.id = n.case_id
-         JOIN agencies a ON a.id = n.agency_id
-         LEFT JOIN conferences f ON f.id = n.conference_id
-         LEFT JOIN tasks t ON t.id = n.task_id
+      `${SENDING}
         WHERE d.id = $1`,
       [deliveryId, rotationHours],
     );
@@ -94,20 +97,7 @@ export const DeliveryRepository = {
     if (deliveryIds.length === 0) return [];
     return many<DeliveryToSend & { agencyActive: boolean; withheld: boolean }>(
       db,
-      `SELECT d.id, d.channel, d.status, d.attempts, n.id AS "notificationId", n.kind, n.title, n.link,
-              n.case_id AS "caseId", c.reference AS "caseReference", n.task_id AS "taskId", n.conference_id AS "conferenceId",
-              n.due_at AS "dueAt", n.rule, n.agency_id AS "agencyId", a.email, a.webhook_url AS "webhookUrl",
-              a.webhook_secret AS "webhookSecret", a.active AS "agencyActive",
-              CASE WHEN a.webhook_secret_changed_at > now() - make_interval(hours => $2) THEN a.previous_webhook_secret END AS "previousWebhookSecret",
-              a.locale, a.timezone, f.scheduled_at AS "conferenceAt",
-              (c.status = 'erased' OR (c.lawful_basis = 'none' AND c.lead_agency_id <> n.agency_id)) AS "withheld",
-              t.spec->'titles' AS titles
-         FROM deliveries d
-         JOIN notifications n ON n.id = d.notification_id
-         JOIN cases c ON c.id = n.case_id
-         JOIN agencies a ON a.id = n.agency_id
-         LEFT JOIN conferences f ON f.id = n.conference_id
-         LEFT JOIN tasks t ON t.id = n.task_id
+      `${SENDING}
         WHERE d.id = ANY($1::uuid[])`,
       [deliveryIds, rotationHours],
     );

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '#core';
 import type { Db } from '../db.js';
 import { deliveryJobId, enqueue, type OutboxMessage } from '../outbox/outbox.js';
 import { DeliveryRepository } from './delivery.repository.js';
-import { NotificationRepository } from './notification.repository.js';
+import { NotificationRepository, type NotificationRecord } from './notification.repository.js';
 
 export interface NotificationInput {
   caseId: string;
@@ -59,19 +59,7 @@ export class NotificationWriter {
   async createManyForSending(tx: Db, inputs: readonly NotificationInput[]): Promise<Map<string, string[]>> {
     const created = await NotificationRepository.insertMany(
       tx,
-      inputs.map((input) => ({
-        caseId: input.caseId,
-        agencyId: input.agencyId,
-        kind: input.kind,
-        title: input.title,
-        link: this.linkFor(input),
-        taskId: input.taskId ?? null,
-        conferenceId: input.conferenceId ?? null,
-        reminderId: input.reminderId ?? null,
-        dueAt: input.dueAt ?? null,
-        rule: input.rule,
-        dedupeKey: input.dedupeKey,
-      })),
+      inputs.map((input) => this.recordOf(input)),
     );
     const channels = created.flatMap((n) => [
       ...(n.webhookUrl ? [{ notificationId: n.id, channel: 'webhook' }] : []),
@@ -83,12 +71,9 @@ export class NotificationWriter {
     return new Map(created.map((n) => [n.dedupeKey, byNotification.get(n.id) ?? []]));
   }
 
-  private async write(
-    tx: Db,
-    input: NotificationInput,
-    opts: { queueDeliveries: boolean },
-  ): Promise<{ notificationId: string; deliveryIds: string[] } | undefined> {
-    const created = await NotificationRepository.insert(tx, {
+  /** The row a notification input is written as: its link resolved, absent ids as null. */
+  private recordOf(input: NotificationInput): NotificationRecord {
+    return {
       caseId: input.caseId,
       agencyId: input.agencyId,
       kind: input.kind,
@@ -100,7 +85,15 @@ export class NotificationWriter {
       dueAt: input.dueAt ?? null,
       rule: input.rule,
       dedupeKey: input.dedupeKey,
-    });
+    };
+  }
+
+  private async write(
+    tx: Db,
+    input: NotificationInput,
+    opts: { queueDeliveries: boolean },
+  ): Promise<{ notificationId: string; deliveryIds: string[] } | undefined> {
+    const created = await NotificationRepository.insert(tx, this.recordOf(input));
     if (!created) return undefined;
     const channels = [created.webhookUrl ? 'webhook' : null, created.email ? 'email' : null].filter(
       (c): c is string => c !== null,

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../db.js';
 import { conferenceTitle } from '../conferences/conference-title.js';
-import { NotificationWriter } from '../notifications/notification-writer.js';
+import { NotificationWriter, type NotificationInput } from '../notifications/notification-writer.js';
 import { ReminderRepository, type Reminder } from './reminder.repository.js';
 import { ReminderSubjectRepository, type ReminderSubjectRow } from './reminder-subject.repository.js';
 
@@ -68,18 +68,7 @@ export class ReminderDispatcher {
       for (const { r, subject } of decided) if ('skip' in subject) this.logger.debug({ reminderId: r.id, reason: subject.skip }, 'reminder skipped');
       const written = await this.notifications.createManyForSending(
         tx,
-        toSend.map(({ r, subject }) => ({
-          caseId: r.caseId,
-          agencyId: r.agencyId,
-          kind: r.kind,
-          title: subject.title,
-          taskId: r.taskId,
-          conferenceId: r.conferenceId,
-          reminderId: r.id,
-          dueAt: subject.dueAt,
-          rule: { ...r.rule, reminderId: r.id, generation: r.generation },
-          dedupeKey: dedupeKeyOf(r),
-        })),
+        toSend.map(({ r, subject }) => notificationOf(r, subject)),
       );
       await ReminderRepository.markDispatched(tx, decided.map(({ r, subject }) => ({ id: r.id, status: 'skip' in subject ? 'skipped' : 'sent' })));
       sent.push(...toSend.map(({ r }) => r));
@@ -118,18 +107,7 @@ export class ReminderDispatcher {
         this.logger.debug({ reminderId: r.id, reason: subject.skip }, 'reminder skipped');
         return 'skipped';
       }
-      const input = {
-        caseId: r.caseId,
-        agencyId: r.agencyId,
-        kind: r.kind,
-        title: subject.title,
-        taskId: r.taskId,
-        conferenceId: r.conferenceId,
-        reminderId: r.id,
-        dueAt: subject.dueAt,
-        rule: { ...r.rule, reminderId: r.id, generation: r.generation },
-        dedupeKey: `reminder:${r.id}:${r.generation}`,
-      };
+      const input = notificationOf(r, subject);
       if (inline) deliveryIds = (await this.notifications.createForSending(tx, input))?.deliveryIds ?? [];
       else await this.notifications.create(tx, input);
       await ReminderRepository.markSent(tx, r.id);
@@ -165,6 +143,22 @@ export class ReminderDispatcher {
 }
 
 const dedupeKeyOf = (r: Reminder) => `reminder:${r.id}:${r.generation}`;
+
+/** The notification a due reminder becomes (once per reminder and generation: its dedupe key). */
+function notificationOf(r: Reminder, subject: { title: string; dueAt: Date | null }): NotificationInput {
+  return {
+    caseId: r.caseId,
+    agencyId: r.agencyId,
+    kind: r.kind,
+    title: subject.title,
+    taskId: r.taskId,
+    conferenceId: r.conferenceId,
+    reminderId: r.id,
+    dueAt: subject.dueAt,
+    rule: { ...r.rule, reminderId: r.id, generation: r.generation },
+    dedupeKey: dedupeKeyOf(r),
+  };
+}
 
 /** What the reminder is about, or why it no longer applies: the same rules as `ReminderDispatcher.subject`. */
 function decideSubject(r: Reminder, s: ReminderSubjectRow | undefined, now: Date): { title: string; dueAt: Date | null } | { skip: string } {
